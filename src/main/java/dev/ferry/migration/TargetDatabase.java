@@ -1,0 +1,86 @@
+package dev.ferry.migration;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
+
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+
+/** A configured target: its connection pool, its scripts, and Flyway set up over both. */
+public final class TargetDatabase implements AutoCloseable {
+
+    private final String name;
+    private final TargetsConfig.Target config;
+    private final MariaDbPoolDataSource pool;
+    private final ScriptCatalog scripts;
+
+    TargetDatabase(String name, TargetsConfig.Target config) {
+        this.name = name;
+        this.config = config;
+        this.scripts = new ScriptCatalog(config.locations());
+        try {
+            this.pool = new MariaDbPoolDataSource(withPoolSize(config.jdbcUrl(), config.poolSize()));
+            if (config.username().isPresent()) {
+                pool.setUser(config.username().get());
+            }
+            if (config.password().isPresent()) {
+                pool.setPassword(config.password().get());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Invalid JDBC URL for target " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TargetsConfig.Target config() {
+        return config;
+    }
+
+    /** Flyway over Ferry's pool; {@code toVersion} limits migrate to that version. */
+    Flyway flyway(Optional<String> toVersion) {
+        FluentConfiguration flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
+                .dataSource(pool)
+                .locations(config.locations().toArray(String[]::new))
+                .table(config.historyTable())
+                // Ferry runs U scripts itself; Flyway's free edition must not reject their names.
+                .validateMigrationNaming(false)
+                .cleanDisabled(true)
+                .communityDBSupportEnabled(true);
+        toVersion.ifPresent(flyway::target);
+        return flyway.load();
+    }
+
+    Optional<String> scriptText(String scriptName) {
+        return scripts.read(scriptName);
+    }
+
+    /** A pooled connection; failures to connect become TARGET_UNAVAILABLE. */
+    Connection connection() {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE,
+                    "Cannot connect to target " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static String withPoolSize(String url, int poolSize) {
+        if (url.contains("maxPoolSize=")) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "maxPoolSize=" + poolSize;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.ferry.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+
+/**
+ * {@code GET_LOCK('ferry:<target>')} held on its own connection for the whole change, so a second
+ * Ferry instance, or a person running migrations by hand with the same lock, waits or gives up.
+ */
+final class TargetLock implements AutoCloseable {
+
+    private final Connection connection;
+    private final String lockName;
+
+    private TargetLock(Connection connection, String lockName) {
+        this.connection = connection;
+        this.lockName = lockName;
+    }
+
+    static String lockName(String target) {
+        return "ferry:" + target;
+    }
+
+    /** Takes the lock or throws LOCK_TIMEOUT after the target's lock timeout. */
+    static TargetLock acquire(TargetDatabase target) {
+        String name = lockName(target.name());
+        long timeoutSeconds = Math.max(0, target.config().lockTimeout().toSeconds());
+        Connection connection = target.connection();
+        try (PreparedStatement get = connection.prepareStatement("SELECT GET_LOCK(?, ?)")) {
+            get.setString(1, name);
+            get.setLong(2, timeoutSeconds);
+            try (ResultSet rs = get.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 1) {
+                    closeQuietly(connection);
+                    throw new FerryException(ErrorCode.LOCK_TIMEOUT, "Target " + target.name() + " is locked by another change ("
+                            + name + " not free after " + timeoutSeconds + " s)");
+                }
+            }
+            return new TargetLock(connection, name);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot lock target " + target.name() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try (PreparedStatement release = connection.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+            release.setString(1, lockName);
+            release.execute();
+        } catch (SQLException e) {
+            // Closing the session below releases the lock anyway.
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing left to release
+        }
+    }
+}

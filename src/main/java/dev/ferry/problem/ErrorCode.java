@@ -1,0 +1,55 @@
+package dev.ferry.problem;
+
+import dev.ferry.request.RequestStatus;
+
+/**
+ * The stable error codes of results and problem responses (README, "Error codes"). Codes are never
+ * renamed; new ones are appended.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST(400, RequestStatus.REJECTED, "The request is malformed or violates the contract"),
+    UNKNOWN_TARGET(400, RequestStatus.REJECTED, "The target is not configured"),
+    UNSUPPORTED_ACTION(400, RequestStatus.REJECTED, "This Ferry version does not run that action yet"),
+    LINT_BLOCKED(409, RequestStatus.REJECTED, "A script contains a destructive statement"),
+    UNDO_MISSING(409, RequestStatus.REJECTED, "An undo script in the revert chain is missing"),
+    NOT_VALIDATED(409, RequestStatus.REJECTED, "A script has not passed sandbox validation"),
+    LOCK_TIMEOUT(409, RequestStatus.REJECTED, "Another change holds the target's lock"),
+    NEEDS_REPAIR(409, RequestStatus.REJECTED, "The target's history has a failed migration; run repair"),
+    HISTORY_MISMATCH(409, RequestStatus.REJECTED, "The target's history does not match the scripts (checksum, missing version)"),
+    MIGRATION_FAILED(500, RequestStatus.FAILED, "A script failed while running"),
+    VALIDATION_FAILED(500, RequestStatus.FAILED, "The sandbox run did not match the reference data"),
+    INTERRUPTED(500, RequestStatus.FAILED, "Ferry stopped while the request was running"),
+    TARGET_UNAVAILABLE(503, RequestStatus.FAILED, "The target database could not be reached"),
+    REQUEST_NOT_FOUND(404, null, "No request with that id has been received"),
+    TARGET_NOT_FOUND(404, null, "No target with that name is configured"),
+    PUBLISH_FAILED(503, null, "The broker did not acknowledge the request"),
+    NOT_FOUND(404, null, "No such resource"),
+    METHOD_NOT_ALLOWED(405, null, "The resource does not support that method"),
+    NOT_ACCEPTABLE(406, null, "The resource cannot answer in the requested media type"),
+    UNSUPPORTED_MEDIA_TYPE(415, null, "The body's media type is not supported"),
+    INTERNAL_ERROR(500, RequestStatus.FAILED, "An unexpected error; the log has the details");
+
+    private final int httpStatus;
+    private final RequestStatus resultStatus;
+    private final String title;
+
+    ErrorCode(int httpStatus, RequestStatus resultStatus, String title) {
+        this.httpStatus = httpStatus;
+        this.resultStatus = resultStatus;
+        this.title = title;
+    }
+
+    /** HTTP status when the code answers a REST call. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** REJECTED (refused before any change) or FAILED (ran and failed) when the code ends a request. */
+    public RequestStatus resultStatus() {
+        return resultStatus;
+    }
+
+    public String title() {
+        return title;
+    }
+}

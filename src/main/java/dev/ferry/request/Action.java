@@ -1,0 +1,29 @@
+package dev.ferry.request;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What a request asks for; the wire form is the lower-case name. */
+public enum Action {
+    MIGRATE(true), REVERT(true), INFO(false), VALIDATE(false), REPAIR(true), GENERATE(false), BASELINE(true), BACKFILL(true);
+
+    private final boolean changesTarget;
+
+    Action(boolean changesTarget) {
+        this.changesTarget = changesTarget;
+    }
+
+    /** Whether the action writes to the target, and so must hold the target's lock. */
+    public boolean changesTarget() {
+        return changesTarget;
+    }
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Action> fromWire(String value) {
+        return Arrays.stream(values()).filter(a -> a.wireName().equals(value)).findFirst();
+    }
+}

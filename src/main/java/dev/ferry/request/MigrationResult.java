@@ -1,0 +1,42 @@
+package dev.ferry.request;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.ferry.migration.AppliedMigration;
+import dev.ferry.migration.PlannedScript;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** The one outcome of a request, published on {@code migration-results} keyed by requestId. */
+@RegisterForReflection
+public record MigrationResult(
+        String requestId,
+        String action,
+        String target,
+        RequestStatus status,
+        boolean duplicate,
+        Instant receivedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Long durationMs,
+        String versionBefore,
+        String versionAfter,
+        List<AppliedMigration> migrations,
+        List<PlannedScript> plan,
+        List<Object> lint,
+        Object validation,
+        Object backfill,
+        ErrorInfo error,
+        String instance) {
+
+    /** The error of a result: a stable code from the README's table, a message, and the script at fault. */
+    @RegisterForReflection
+    public record ErrorInfo(String code, String message, String migration, Map<String, Object> details) {
+    }
+
+    public MigrationResult asDuplicate() {
+        return new MigrationResult(requestId, action, target, status, true, receivedAt, startedAt, finishedAt, durationMs,
+                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, error, instance);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ferry.request;
+
+import java.time.LocalDateTime;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** The {@code ferry_request} ledger as the reactive REST API reads it. Times are UTC. */
+@Entity
+@Table(name = "ferry_request")
+public class RequestEntry extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "request_id")
+    public String requestId;
+
+    public String action;
+    public String target;
+    public String status;
+
+    @Column(name = "dry_run")
+    public boolean dryRun;
+
+    public boolean forced;
+
+    @Column(name = "requested_by")
+    public String requestedBy;
+
+    public String reason;
+
+    @Column(name = "result", columnDefinition = "LONGTEXT")
+    public String result;
+
+    @Column(name = "error_code")
+    public String errorCode;
+
+    @Column(name = "received_at")
+    public LocalDateTime receivedAt;
+
+    @Column(name = "started_at")
+    public LocalDateTime startedAt;
+
+    @Column(name = "finished_at")
+    public LocalDateTime finishedAt;
+
+    public String instance;
+
+    @Column(name = "heartbeat_at")
+    public LocalDateTime heartbeatAt;
+
+    public int deliveries;
+}

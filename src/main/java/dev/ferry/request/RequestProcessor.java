@@ -1,0 +1,293 @@
+package dev.ferry.request;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import dev.ferry.alert.AlertPolicy;
+import dev.ferry.migration.MigrationOutcome;
+import dev.ferry.migration.MigrationRunner;
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+
+/**
+ * Turns one record of {@code migration-requests} into exactly one final result: parse, deduplicate
+ * through the ledger, run, record, publish. Blocking; runs on the dispatcher's worker threads.
+ */
+@ApplicationScoped
+public class RequestProcessor {
+
+    private static final Logger LOG = Logger.getLogger(RequestProcessor.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final ObjectMapper mapper;
+    private final ObjectReader strictReader;
+    private final RequestLedger ledger;
+    private final RequestValidator validator;
+    private final MigrationRunner runner;
+    private final EventPublisher publisher;
+    private final RequestsConfig config;
+    private final String instance;
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ferry-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
+            EventPublisher publisher, RequestsConfig config) {
+        this.mapper = mapper;
+        this.strictReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.ledger = ledger;
+        this.validator = validator;
+        this.runner = runner;
+        this.publisher = publisher;
+        this.config = config;
+        this.instance = config.instance().orElseGet(RequestProcessor::hostName);
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    /** Handles one record; returns once its result or dead letter is acknowledged by the broker. */
+    public void process(String key, byte[] value) {
+        Instant receivedAt = Instant.now();
+        JsonNode tree;
+        try {
+            tree = value == null ? null : strictReader.readTree(value);
+        } catch (IOException e) {
+            LOG.warnf("Unparseable record (key %s) sent to the dead-letter topic: %s", key, e.getMessage());
+            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "UNPARSEABLE", firstLine(e.getMessage())));
+            return;
+        }
+        if (tree == null || tree.isMissingNode()) {
+            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "EMPTY", "The record has no JSON value"));
+            return;
+        }
+        MigrationRequest request;
+        try {
+            if (!tree.isObject()) {
+                throw new IllegalArgumentException("A request must be a JSON object, not " + tree.getNodeType());
+            }
+            request = mapper.treeToValue(tree, MigrationRequest.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            String requestId = tree.path("requestId").isTextual() ? tree.path("requestId").asText() : null;
+            rejectUnrecorded(requestId, tree, receivedAt, "The request does not match the contract: " + firstLine(e.getMessage()));
+            return;
+        }
+        if (!RequestValidator.isValidRequestId(request.requestId())) {
+            rejectUnrecorded(request.requestId(), tree, receivedAt, "requestId is required: 1-128 characters of [A-Za-z0-9._:-]");
+            return;
+        }
+        String payload = new String(value, StandardCharsets.UTF_8);
+        if (retrying("record the request", () -> ledger.claim(request, payload, receivedAt, instance))) {
+            complete(run(request, receivedAt));
+        } else {
+            answerKnownRequest(request);
+        }
+    }
+
+    private MigrationResult run(MigrationRequest request, Instant receivedAt) {
+        Instant startedAt = Instant.now();
+        long every = config.heartbeatInterval().toMillis();
+        ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> beat(request.requestId()), every, every,
+                TimeUnit.MILLISECONDS);
+        try {
+            Action action = validator.validate(request);
+            return resultOf(request, receivedAt, startedAt, execute(action, request));
+        } catch (FerryException e) {
+            return resultOf(request, receivedAt, startedAt, new MigrationOutcome(null, null, null, null, e));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Request %s failed unexpectedly", request.requestId());
+            FerryException internal = new FerryException(ErrorCode.INTERNAL_ERROR, "Unexpected error: " + e.getClass().getSimpleName());
+            return resultOf(request, receivedAt, startedAt, new MigrationOutcome(null, null, null, null, internal));
+        } finally {
+            beat.cancel(false);
+        }
+    }
+
+    private MigrationOutcome execute(Action action, MigrationRequest request) {
+        Optional<String> toVersion = Optional.ofNullable(request.toVersion());
+        return switch (action) {
+            case MIGRATE -> request.isDryRun() ? runner.plan(request.target(), toVersion) : runner.migrate(request.target(), toVersion);
+            case INFO -> runner.info(request.target());
+            case REPAIR -> request.isDryRun() ? runner.info(request.target()) : runner.repair(request.target());
+            default -> throw new FerryException(ErrorCode.UNSUPPORTED_ACTION, "Action " + action.wireName() + " is not available");
+        };
+    }
+
+    /** A request id seen before: re-publish its result, wait for its live owner, or finish a dead owner's run. */
+    private void answerKnownRequest(MigrationRequest request) {
+        while (true) {
+            LedgerRecord known = retrying("read the ledger", () -> ledger.find(request.requestId()))
+                    .orElseThrow(() -> new IllegalStateException("Request " + request.requestId() + " vanished from the ledger"));
+            if (known.status().isFinal()) {
+                republish(known);
+                return;
+            }
+            Instant now = Instant.now();
+            Instant staleBefore = now.minus(config.staleAfter());
+            if (known.heartbeatAt() == null || known.heartbeatAt().isBefore(staleBefore)) {
+                if (retrying("take over a stale request", () -> ledger.takeOver(request.requestId(), staleBefore, instance, now))) {
+                    LOG.warnf("Request %s was left RUNNING by %s; finishing it honestly", request.requestId(), known.instance());
+                    complete(recover(request, known));
+                    return;
+                }
+            } else {
+                pause(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** Read-only work is simply run again; a change is reported from the target's own history. */
+    private MigrationResult recover(MigrationRequest request, LedgerRecord known) {
+        Optional<Action> action = Action.fromWire(known.action());
+        if (action.isEmpty() || !action.get().changesTarget() || request.isDryRun()) {
+            return run(request, known.receivedAt());
+        }
+        Instant startedAt = known.startedAt() == null ? known.receivedAt() : known.startedAt();
+        try {
+            return resultOf(request, known.receivedAt(), startedAt, runner.inspectSince(known.target(), startedAt));
+        } catch (FerryException e) {
+            return resultOf(request, known.receivedAt(), startedAt, new MigrationOutcome(null, null, null, null, e));
+        }
+    }
+
+    private void republish(LedgerRecord known) {
+        MigrationResult stored = readResult(known.resultJson());
+        MigrationResult result = known.publishedAt() == null ? stored : stored.asDuplicate();
+        retryingRun("publish a result", () -> publisher.publishResult(result));
+        retryingRun("record the publication", () -> ledger.markPublished(known.requestId(), Instant.now()));
+    }
+
+    private void complete(MigrationResult result) {
+        String json = publisher.toJson(result);
+        retryingRun("record the result", () -> ledger.finish(result, json));
+        retryingRun("publish a result", () -> publisher.publishResult(result));
+        retryingRun("record the publication", () -> ledger.markPublished(result.requestId(), Instant.now()));
+        AlertPolicy.forResult(result).ifPresent(alert -> retryingRun("publish an alert", () -> publisher.publishAlert(alert)));
+    }
+
+    private void rejectUnrecorded(String requestId, JsonNode tree, Instant receivedAt, String message) {
+        MigrationRequest partial = new MigrationRequest(requestId, text(tree, "action"), text(tree, "target"), null, null, null,
+                null, null, null, null);
+        MigrationResult result = resultOf(partial, receivedAt, receivedAt,
+                new MigrationOutcome(null, null, null, null, new FerryException(ErrorCode.INVALID_REQUEST, message)));
+        retryingRun("publish a result", () -> publisher.publishResult(result));
+    }
+
+    private MigrationResult resultOf(MigrationRequest request, Instant receivedAt, Instant startedAt, MigrationOutcome outcome) {
+        Instant finishedAt = Instant.now();
+        FerryException failure = outcome.failure();
+        MigrationResult.ErrorInfo error = failure == null ? null
+                : new MigrationResult.ErrorInfo(failure.code().name(), failure.getMessage(), failure.migration(),
+                        failure.details().isEmpty() ? null : failure.details());
+        RequestStatus status = failure == null ? RequestStatus.SUCCEEDED : failure.code().resultStatus();
+        return new MigrationResult(request.requestId(), request.action(), request.target(), status, false, receivedAt, startedAt,
+                finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
+                outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(), java.util.List.of(),
+                null, null, error, instance);
+    }
+
+    private MigrationResult readResult(String json) {
+        try {
+            return mapper.readValue(json, MigrationResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored result cannot be read back", e);
+        }
+    }
+
+    private void beat(String requestId) {
+        try {
+            ledger.heartbeat(requestId, instance, Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warnf("Heartbeat of %s not recorded: %s", requestId, e.getMessage());
+        }
+    }
+
+    /**
+     * Retries a ledger or broker step until it succeeds: a database or broker outage delays a
+     * request, it never loses it.
+     */
+    private <T> T retrying(String what, Supplier<T> step) {
+        Duration backoff = Duration.ofMillis(200);
+        while (true) {
+            try {
+                return step.get();
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                LOG.warnf("Could not %s (%s); retrying in %d ms", what, e.getMessage(), backoff.toMillis());
+                pause(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void retryingRun(String what, Runnable step) {
+        retrying(what, () -> {
+            step.run();
+            return null;
+        });
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    private static String text(JsonNode tree, String field) {
+        return tree.path(field).isTextual() ? tree.path(field).asText() : null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static String hostName() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "ferry";
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        heartbeats.shutdownNow();
+    }
+}

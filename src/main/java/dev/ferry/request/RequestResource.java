@@ -1,0 +1,173 @@
+package dev.ferry.request;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/** Submit requests and read the ledger. */
+@Path("/api/requests")
+@Produces(MediaType.APPLICATION_JSON)
+public class RequestResource {
+
+    private final RequestValidator validator;
+    private final MutinyEmitter<String> submissions;
+    private final ObjectMapper mapper;
+
+    public RequestResource(RequestValidator validator, @Channel("request-submissions") MutinyEmitter<String> submissions,
+            ObjectMapper mapper) {
+        this.validator = validator;
+        this.submissions = submissions;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a migration request", description = "Validates the request and publishes it to"
+            + " migration-requests keyed by target. The result appears at the returned location once Ferry has run it.")
+    @APIResponse(responseCode = "202", description = "Published; see Location")
+    @APIResponse(responseCode = "400", description = "INVALID_REQUEST, UNKNOWN_TARGET or UNSUPPORTED_ACTION (problem+json)")
+    @APIResponse(responseCode = "503", description = "PUBLISH_FAILED: the broker did not acknowledge (problem+json)")
+    public Uni<Response> submit(@NotNull(message = "a JSON request body is required") @Valid MigrationRequest request) {
+        Action action = validator.validate(request);
+        String json;
+        try {
+            json = mapper.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new FerryException(ErrorCode.INVALID_REQUEST, "The request cannot be serialised");
+        }
+        URI location = URI.create("/api/requests/" + request.requestId());
+        Message<String> message = Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(request.target()).build());
+        return submissions.sendMessage(message)
+                .onFailure().transform(e -> new FerryException(ErrorCode.PUBLISH_FAILED,
+                        "The broker did not acknowledge the request: " + e.getMessage()))
+                .map(ignored -> Response.accepted(new SubmittedRequest(request.requestId(), request.target(), action.wireName(),
+                        location.toString())).location(location).build());
+    }
+
+    @GET
+    @Path("/{requestId}")
+    @WithSession
+    @Operation(summary = "A request's status and, once finished, its result")
+    @APIResponse(responseCode = "200", description = "The ledger entry")
+    @APIResponse(responseCode = "404", description = "REQUEST_NOT_FOUND: not received yet, or never sent (problem+json)")
+    public Uni<RequestView> get(@PathParam("requestId") String requestId) {
+        return RequestEntry.<RequestEntry> findById(requestId)
+                .onItem().ifNull().failWith(() -> new FerryException(ErrorCode.REQUEST_NOT_FOUND,
+                        "No request '" + requestId + "' has been received (yet)"))
+                .map(entry -> RequestView.of(entry, true));
+    }
+
+    @GET
+    @WithSession
+    @Operation(summary = "Requests, newest first", description = "Keyset pagination: pass nextCursor as 'after'.")
+    @APIResponse(responseCode = "200", description = "A page of requests")
+    @APIResponse(responseCode = "400", description = "INVALID_REQUEST naming the bad parameter (problem+json)")
+    public Uni<RequestPage> list(
+            @Parameter(description = "Only this target") @QueryParam("target") String target,
+            @Parameter(description = "RUNNING, SUCCEEDED, FAILED or REJECTED") @QueryParam("status") String status,
+            @Parameter(description = "Only this action, e.g. migrate") @QueryParam("action") String action,
+            @Parameter(description = "Page size, 1-500") @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
+            @Parameter(description = "Cursor from the previous page's nextCursor") @QueryParam("after") String after) {
+        StringBuilder hql = new StringBuilder("from RequestEntry where 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (target != null) {
+            hql.append(" and target = :target");
+            params.put("target", target);
+        }
+        if (status != null) {
+            hql.append(" and status = :status");
+            params.put("status", parseStatus(status).name());
+        }
+        if (action != null) {
+            hql.append(" and action = :action");
+            params.put("action", Action.fromWire(action).orElseThrow(() -> badParameter("action", "unknown action '" + action + "'"))
+                    .wireName());
+        }
+        if (after != null) {
+            Cursor cursor = Cursor.decode(after);
+            hql.append(" and (receivedAt < :afterTime or (receivedAt = :afterTime and requestId < :afterId))");
+            params.put("afterTime", cursor.receivedAt());
+            params.put("afterId", cursor.requestId());
+        }
+        hql.append(" order by receivedAt desc, requestId desc");
+        return RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit).list().map(entries -> {
+            List<RequestView> items = new ArrayList<>(entries.size());
+            entries.forEach(e -> items.add(RequestView.of(e, false)));
+            String next = entries.size() < limit ? null : Cursor.encode(entries.get(entries.size() - 1));
+            return new RequestPage(items, next);
+        });
+    }
+
+    private static RequestStatus parseStatus(String status) {
+        try {
+            return RequestStatus.valueOf(status);
+        } catch (IllegalArgumentException e) {
+            throw badParameter("status", "must be one of RUNNING, SUCCEEDED, FAILED, REJECTED");
+        }
+    }
+
+    static FerryException badParameter(String name, String message) {
+        return new FerryException(ErrorCode.INVALID_REQUEST, "Parameter '" + name + "': " + message, null,
+                Map.of("parameter", name), null);
+    }
+
+    /** Opaque keyset position: the last row's receivedAt and requestId. */
+    record Cursor(LocalDateTime receivedAt, String requestId) {
+
+        static String encode(RequestEntry last) {
+            String raw = last.receivedAt + "|" + last.requestId;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = raw.indexOf('|');
+                if (bar < 0) {
+                    throw badParameter("after", "not a cursor from this API");
+                }
+                return new Cursor(LocalDateTime.parse(raw.substring(0, bar)), raw.substring(bar + 1));
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                throw badParameter("after", "not a cursor from this API");
+            }
+        }
+    }
+}

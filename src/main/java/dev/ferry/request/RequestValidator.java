@@ -1,0 +1,63 @@
+package dev.ferry.request;
+
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.ferry.migration.TargetRegistry;
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+
+/** The contract's rules for a request, shared by the consumer (REJECTED results) and the REST API (400s). */
+@ApplicationScoped
+public class RequestValidator {
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
+
+    private final TargetRegistry targets;
+
+    public RequestValidator(TargetRegistry targets) {
+        this.targets = targets;
+    }
+
+    public static boolean isValidRequestId(String requestId) {
+        return requestId != null && REQUEST_ID.matcher(requestId).matches();
+    }
+
+    /** Checks everything but the request id; returns the parsed action. */
+    public Action validate(MigrationRequest request) {
+        if (!isValidRequestId(request.requestId())) {
+            throw invalid("requestId is required: 1-128 characters of [A-Za-z0-9._:-]");
+        }
+        if (request.action() == null) {
+            throw invalid("action is required: one of migrate, revert, info, validate, repair, generate, baseline, backfill");
+        }
+        Action action = Action.fromWire(request.action()).orElseThrow(() -> invalid("Unknown action '" + request.action()
+                + "'; expected one of migrate, revert, info, validate, repair, generate, baseline, backfill"));
+        if (request.target() == null || request.target().isBlank()) {
+            throw invalid("target is required");
+        }
+        if (targets.find(request.target()).isEmpty()) {
+            throw new FerryException(ErrorCode.UNKNOWN_TARGET, "Unknown target '" + request.target() + "'");
+        }
+        if (request.toVersion() != null && !VERSION.matcher(request.toVersion()).matches()) {
+            throw invalid("toVersion must be a version such as 4 or 4.1, not '" + request.toVersion() + "'");
+        }
+        if (request.steps() != null && request.steps() < 1) {
+            throw invalid("steps must be 1 or more");
+        }
+        if (action == Action.REPAIR && (request.reason() == null || request.reason().isBlank())) {
+            throw invalid("repair requires a reason: it rewrites the target's history");
+        }
+        if (action != Action.MIGRATE && action != Action.INFO && action != Action.REPAIR) {
+            throw new FerryException(ErrorCode.UNSUPPORTED_ACTION, "Action '" + action.wireName()
+                    + "' is not available in this Ferry version; available: migrate, info, repair");
+        }
+        return action;
+    }
+
+    private static FerryException invalid(String message) {
+        return new FerryException(ErrorCode.INVALID_REQUEST, message);
+    }
+}

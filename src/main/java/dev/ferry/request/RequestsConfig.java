@@ -1,0 +1,31 @@
+package dev.ferry.request;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Request processing: {@code ferry.requests.*}. */
+@ConfigMapping(prefix = "ferry.requests")
+public interface RequestsConfig {
+
+    /** Name of this instance in the ledger and in results; defaults to the host name. */
+    Optional<String> instance();
+
+    /** Requests processed in parallel (each on its own partition, so on different targets). */
+    @WithDefault("4")
+    int workers();
+
+    /** How often a running request refreshes its heartbeat in the ledger. */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /** A RUNNING request whose heartbeat is older than this belongs to a dead instance. */
+    @WithDefault("30s")
+    Duration staleAfter();
+
+    /** How long publishing a result or an alert may wait for the broker's acknowledgement. */
+    @WithDefault("30s")
+    Duration publishTimeout();
+}
