@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
 public final class EmbeddedInfrastructure {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedInfrastructure.class);
-    private static final String MARIADB_PORT = "ferry.embedded.started.mariadb-port";
-    private static final String KAFKA_BOOTSTRAP = "ferry.embedded.started.kafka-bootstrap";
+    private static final String MARIADB_PORT = "ferry-embedded.mariadb-port";
+    private static final String KAFKA_BOOTSTRAP = "ferry-embedded.kafka-bootstrap";
 
     private EmbeddedInfrastructure() {
     }

@@ -7,11 +7,13 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 
 /** The target databases Ferry may change: {@code ferry.targets.<name>.*}. */
-@ConfigMapping(prefix = "ferry")
+@ConfigMapping(prefix = "ferry.targets")
 public interface TargetsConfig {
 
+    @WithParentName
     Map<String, Target> targets();
 
     interface Target {
