@@ -46,7 +46,7 @@ public class MigrationRunner {
     public MigrationOutcome info(String targetName) {
         TargetDatabase target = target(targetName);
         MigrationInfoService info = flywayCall(() -> target.flyway(Optional.empty()).info());
-        String current = version(info.current());
+        String current = currentVersion(info);
         return new MigrationOutcome(current, current, Arrays.stream(info.all()).map(MigrationRunner::toApplied).toList(), null,
                 null);
     }
@@ -60,7 +60,7 @@ public class MigrationRunner {
                 .map(m -> new PlannedScript(version(m), m.getDescription(), m.getScript(),
                         target.scriptText(m.getScript()).orElse("-- " + m.getType() + " migration " + m.getScript())))
                 .toList();
-        String current = version(info.current());
+        String current = currentVersion(info);
         return new MigrationOutcome(current, current, List.of(), plan, null);
     }
 
@@ -71,7 +71,7 @@ public class MigrationRunner {
             Flyway flyway = target.flyway(toVersion);
             MigrationInfoService before = flywayCall(flyway::info);
             refuseFailedHistory(before);
-            String versionBefore = version(before.current());
+            String versionBefore = currentVersion(before);
             try {
                 MigrateResult result = flyway.migrate();
                 return new MigrationOutcome(versionBefore, versionAfter(versionBefore, result), applied(result), null, null);
@@ -88,7 +88,7 @@ public class MigrationRunner {
                                 + ". MySQL DDL is not transactional: statements before the failing one stay applied;"
                                 + " fix the script, then send a repair request.",
                         script, Map.of("needsRepair", true), e);
-                return new MigrationOutcome(versionBefore, version(flywayCall(flyway::info).current()), migrations, null, failure);
+                return new MigrationOutcome(versionBefore, currentVersion(flywayCall(flyway::info)), migrations, null, failure);
             } catch (FlywayValidateException e) {
                 throw new FerryException(ErrorCode.HISTORY_MISMATCH, e.getMessage());
             } catch (FlywayException e) {
@@ -102,7 +102,7 @@ public class MigrationRunner {
         TargetDatabase target = target(targetName);
         try (TargetLock lock = TargetLock.acquire(target)) {
             Flyway flyway = target.flyway(Optional.empty());
-            String versionBefore = version(flywayCall(flyway::info).current());
+            String versionBefore = currentVersion(flywayCall(flyway::info));
             RepairResult result = flywayCall(flyway::repair);
             List<AppliedMigration> repaired = new ArrayList<>();
             result.migrationsRemoved.forEach(r -> repaired.add(new AppliedMigration(r.version, r.description, r.filepath, null,
@@ -111,7 +111,7 @@ public class MigrationRunner {
                     "DELETED", null, null)));
             result.migrationsAligned.forEach(r -> repaired.add(new AppliedMigration(r.version, r.description, r.filepath, null,
                     "ALIGNED", null, null)));
-            return new MigrationOutcome(versionBefore, version(flywayCall(flyway::info).current()), repaired, null, null);
+            return new MigrationOutcome(versionBefore, currentVersion(flywayCall(flyway::info)), repaired, null, null);
         }
     }
 
@@ -137,7 +137,7 @@ public class MigrationRunner {
                         failed.get().script(), Map.of("needsRepair", true), null)
                 : new FerryException(ErrorCode.INTERRUPTED, "Ferry stopped while the request was running. Applied: " + applied
                         + ". Still pending: " + pending + ". Send a new request to continue.");
-        String current = version(info.current());
+        String current = currentVersion(info);
         return new MigrationOutcome(null, current, touched, null, failure);
     }
 
@@ -167,6 +167,17 @@ public class MigrationRunner {
 
     private static String versionAfter(String versionBefore, MigrateResult result) {
         return result.targetSchemaVersion != null ? result.targetSchemaVersion : versionBefore;
+    }
+
+    /** The highest successfully applied version (Flyway's current() may be a failed one). */
+    private static String currentVersion(MigrationInfoService info) {
+        MigrationInfo current = null;
+        for (MigrationInfo m : info.applied()) {
+            if (m.getVersion() != null && m.getState().isApplied() && !m.getState().isFailed()) {
+                current = m;
+            }
+        }
+        return version(current);
     }
 
     private static String version(MigrationInfo info) {

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
@@ -26,6 +27,12 @@ public class ProblemMapper {
         return answer(e.code(), e.getMessage(), uri, null);
     }
 
+    /** Quarkus's own, more specific violation exception would otherwise answer plain JSON. */
+    @ServerExceptionMapper
+    public Response parameterViolation(ResteasyReactiveViolationException e, UriInfo uri) {
+        return constraintViolation(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
@@ -33,6 +40,12 @@ public class ProblemMapper {
                 .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
                 .toList();
         return answer(ErrorCode.INVALID_REQUEST, "The request has invalid fields or parameters", uri, errors);
+    }
+
+    /** Quarkus's own mapper for wrong field types would otherwise answer plain JSON. */
+    @ServerExceptionMapper
+    public Response wrongFieldType(MismatchedInputException e, UriInfo uri) {
+        return unreadableBody(e, uri);
     }
 
     @ServerExceptionMapper

@@ -128,7 +128,7 @@ public class RequestResource {
             params.put("afterId", cursor.requestId());
         }
         hql.append(" order by receivedAt desc, requestId desc");
-        return RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit).list().map(entries -> {
+        return RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit - 1).list().map(entries -> {
             List<RequestView> items = new ArrayList<>(entries.size());
             entries.forEach(e -> items.add(RequestView.of(e, false)));
             String next = entries.size() < limit ? null : Cursor.encode(entries.get(entries.size() - 1));

@@ -1,0 +1,136 @@
+package dev.ferry.support;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A pipeline's view of Ferry: publishes raw request records and records everything Ferry publishes
+ * (results, alerts, dead letters) from the start of each topic. One per test JVM.
+ */
+public final class KafkaTestClient implements AutoCloseable {
+
+    private static KafkaTestClient shared;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<ConsumerRecord<String, byte[]>> received = new CopyOnWriteArrayList<>();
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    private KafkaTestClient(String bootstrap) {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "ferry-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of("migration-results", "migration-alerts", "migration-requests-dlq"));
+        poller = new Thread(() -> {
+            try (consumer) {
+                while (running) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+                }
+            }
+        }, "kafka-test-client");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    public static synchronized KafkaTestClient get() {
+        if (shared == null) {
+            shared = new KafkaTestClient(TestInfrastructure.bootstrapServers());
+        }
+        return shared;
+    }
+
+    public void send(String key, String json) {
+        send(key, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>("migration-requests", key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not publish a test request", e);
+        }
+    }
+
+    /** Publishes a request built from its fields; null fields are left out. */
+    public void request(String requestId, String action, String target, Map<String, Object> extra) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("requestId", requestId);
+        body.put("action", action);
+        body.put("target", target);
+        body.putAll(extra);
+        try {
+            send(target, mapper.writeValueAsString(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<JsonNode> results(String requestId) {
+        return onTopic("migration-results").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
+    }
+
+    public List<JsonNode> alerts(String requestId) {
+        return onTopic("migration-alerts").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
+    }
+
+    public List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
+        return received.stream().filter(r -> r.topic().equals("migration-requests-dlq") && key.equals(r.key())).toList();
+    }
+
+    /** Waits for the first result of a request. */
+    public JsonNode awaitResult(String requestId, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> !results(requestId).isEmpty());
+        return results(requestId).get(0);
+    }
+
+    /** Waits until a request has raised {@code count} alerts. */
+    public List<JsonNode> awaitAlerts(String requestId, int count, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> alerts(requestId).size() >= count);
+        return alerts(requestId);
+    }
+
+    /** Waits until a request has {@code count} results. */
+    public List<JsonNode> awaitResults(String requestId, int count, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> results(requestId).size() >= count);
+        return results(requestId);
+    }
+
+    private List<JsonNode> onTopic(String topic) {
+        return received.stream().filter(r -> r.topic().equals(topic)).map(r -> {
+            try {
+                return mapper.readTree(r.value());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        producer.close();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ferry.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Where the shared test servers are, for code that talks to them directly (JDBC, Kafka clients). */
+public final class TestInfrastructure {
+
+    private static volatile Map<String, String> config;
+    private static boolean schemasDropped;
+
+    private TestInfrastructure() {
+    }
+
+    static void remember(Map<String, String> started) {
+        config = Map.copyOf(started);
+    }
+
+    public static String bootstrapServers() {
+        String fromEnv = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv : config.get("kafka.bootstrap.servers");
+    }
+
+    /** A JDBC connection to one schema of the test server, e.g. {@code ferry_test_plain}. */
+    public static Connection connect(String schema) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://" + config.get("ferry.db.host") + ":" + config.get("ferry.db.port") + "/"
+                + schema, config.get("ferry.db.username"), config.get("ferry.db.password"));
+    }
+
+    static synchronized void dropTestSchemasOnce() {
+        if (schemasDropped) {
+            return;
+        }
+        try (Connection c = connect(""); Statement s = c.createStatement()) {
+            List<String> schemas = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'ferry\\_test%'")) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
+            }
+            for (String schema : schemas) {
+                s.execute("DROP DATABASE `" + schema + "`");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot prepare the test database: " + e.getMessage(), e);
+        }
+        schemasDropped = true;
+    }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE lockable (id INT NOT NULL PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE TABLE survivor (id INT NOT NULL PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE TABLE half_done (id INT NOT NULL PRIMARY KEY);
