@@ -179,6 +179,8 @@ public class RequestProcessor {
         MigrationResult result = known.publishedAt() == null ? stored : stored.asDuplicate();
         retryingRun("publish a result", () -> publisher.publishResult(result));
         retryingRun("record the publication", () -> ledger.markPublished(known.requestId(), Instant.now()));
+        LOG.infof("Request %s seen before: re-published its %s result%s", known.requestId(), result.status(),
+                result.duplicate() ? " marked duplicate" : "");
     }
 
     private void complete(MigrationResult result) {
@@ -186,6 +188,8 @@ public class RequestProcessor {
         retryingRun("record the result", () -> ledger.finish(result, json));
         retryingRun("publish a result", () -> publisher.publishResult(result));
         retryingRun("record the publication", () -> ledger.markPublished(result.requestId(), Instant.now()));
+        LOG.infof("Request %s (%s on %s): %s in %d ms", result.requestId(), result.action(), result.target(), result.status(),
+                result.durationMs());
         AlertPolicy.forResult(result).ifPresent(alert -> retryingRun("publish an alert", () -> publisher.publishAlert(alert)));
     }
 

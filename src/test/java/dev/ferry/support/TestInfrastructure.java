@@ -29,8 +29,19 @@ public final class TestInfrastructure {
 
     /** A JDBC connection to one schema of the test server, e.g. {@code ferry_test_plain}. */
     public static Connection connect(String schema) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://" + config.get("ferry.db.host") + ":" + config.get("ferry.db.port") + "/"
-                + schema, config.get("ferry.db.username"), config.get("ferry.db.password"));
+        return DriverManager.getConnection(jdbcUrl(schema), username(), password());
+    }
+
+    public static String jdbcUrl(String schema) {
+        return "jdbc:mariadb://" + config.get("ferry.db.host") + ":" + config.get("ferry.db.port") + "/" + schema;
+    }
+
+    public static String username() {
+        return config.get("ferry.db.username");
+    }
+
+    public static String password() {
+        return config.get("ferry.db.password");
     }
 
     static synchronized void dropTestSchemasOnce() {
