@@ -18,6 +18,7 @@ public final class TargetDatabase implements AutoCloseable {
     private final TargetsConfig.Target config;
     private final MariaDbPoolDataSource pool;
     private final ScriptCatalog scripts;
+    private volatile Flyway unlimited;
 
     TargetDatabase(String name, TargetsConfig.Target config) {
         this.name = name;
@@ -44,8 +45,23 @@ public final class TargetDatabase implements AutoCloseable {
         return config;
     }
 
-    /** Flyway over Ferry's pool; {@code toVersion} limits migrate to that version. */
+    /**
+     * Flyway over Ferry's pool; {@code toVersion} limits migrate to that version. The unlimited
+     * instance is built once: configuring Flyway costs more than most {@code info} calls.
+     */
     Flyway flyway(Optional<String> toVersion) {
+        if (toVersion.isEmpty()) {
+            Flyway flyway = unlimited;
+            if (flyway == null) {
+                flyway = configure(toVersion);
+                unlimited = flyway;
+            }
+            return flyway;
+        }
+        return configure(toVersion);
+    }
+
+    private Flyway configure(Optional<String> toVersion) {
         FluentConfiguration flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
                 .dataSource(pool)
                 .locations(config.locations().toArray(String[]::new))
