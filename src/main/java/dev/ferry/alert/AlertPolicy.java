@@ -1,37 +1,62 @@
 package dev.ferry.alert;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
+import dev.ferry.migration.LintFinding;
+import dev.ferry.migration.LintSeverity;
 import dev.ferry.request.MigrationResult;
 import dev.ferry.request.RequestStatus;
 
-/** Decides which results deserve an alert. */
+/** Decides which results deserve an alert: failures (critical) and forced runs past a block (warning). */
 public final class AlertPolicy {
 
     private AlertPolicy() {
     }
 
-    public static Optional<Alert> forResult(MigrationResult result) {
-        if (result.status() != RequestStatus.FAILED) {
-            return Optional.empty();
+    public static List<Alert> alertsFor(MigrationResult result, boolean forced) {
+        List<Alert> alerts = new ArrayList<>();
+        if (result.status() == RequestStatus.FAILED) {
+            Map<String, Object> details = base(result);
+            if (result.error() != null) {
+                details.put("code", result.error().code());
+                details.put("message", result.error().message());
+                if (result.error().migration() != null) {
+                    details.put("migration", result.error().migration());
+                }
+            }
+            String code = result.error() == null ? "FAILED" : result.error().code();
+            alerts.add(alert(Alert.Severity.critical, "request-failed", result,
+                    result.action() + " on " + result.target() + " failed: " + code, details));
         }
+        List<LintFinding> overridden = result.lint() == null ? List.of()
+                : result.lint().stream().filter(f -> f.severity() == LintSeverity.BLOCK && !Boolean.TRUE.equals(f.waived())).toList();
+        if (forced && result.plan() == null && result.status() != RequestStatus.REJECTED && !overridden.isEmpty()) {
+            Map<String, Object> details = base(result);
+            details.put("overridden", overridden.stream().map(f -> f.script() + ":" + f.line() + " " + f.rule()).toList());
+            alerts.add(alert(Alert.Severity.warning, "forced-run", result,
+                    result.action() + " on " + result.target() + " was forced past " + overridden.size() + " blocking finding(s)",
+                    details));
+        }
+        return alerts;
+    }
+
+    private static Map<String, Object> base(MigrationResult result) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("action", result.action());
-        if (result.error() != null) {
-            details.put("code", result.error().code());
-            details.put("message", result.error().message());
-            if (result.error().migration() != null) {
-                details.put("migration", result.error().migration());
-            }
-        }
+        details.put("status", result.status().name());
         details.put("versionBefore", result.versionBefore());
         details.put("versionAfter", result.versionAfter());
-        String code = result.error() == null ? "FAILED" : result.error().code();
-        return Optional.of(new Alert(UUID.randomUUID().toString(), Alert.Severity.critical, "request-failed", result.target(),
-                result.requestId(), result.action() + " on " + result.target() + " failed: " + code, details, Instant.now()));
+        return details;
+    }
+
+    private static Alert alert(Alert.Severity severity, String kind, MigrationResult result, String summary,
+            Map<String, Object> details) {
+        return new Alert(UUID.randomUUID().toString(), severity, kind, result.target(), result.requestId(), summary, details,
+                Instant.now());
     }
 }

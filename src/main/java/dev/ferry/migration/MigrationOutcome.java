@@ -4,11 +4,19 @@ import java.util.List;
 
 import dev.ferry.problem.FerryException;
 
-/** What a run did to a target; {@code failure} is set when it ended in an error after inspecting the target. */
+/**
+ * What a run did to a target, with the lint findings it met; {@code failure} is set when it ended in
+ * an error (the other fields still say what was done before).
+ */
 public record MigrationOutcome(
         String versionBefore,
         String versionAfter,
         List<AppliedMigration> migrations,
         List<PlannedScript> plan,
+        List<LintFinding> lint,
         FerryException failure) {
+
+    public static MigrationOutcome failed(FerryException failure) {
+        return new MigrationOutcome(null, null, List.of(), null, List.of(), failure);
+    }
 }

@@ -1,11 +1,15 @@
 package dev.ferry.migration;
 
+import static dev.ferry.migration.FlywayResults.call;
+import static dev.ferry.migration.FlywayResults.currentVersion;
+import static dev.ferry.migration.FlywayResults.version;
+
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +22,6 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.exception.FlywayValidateException;
-import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
@@ -31,9 +34,11 @@ import dev.ferry.problem.FerryException;
 public class MigrationRunner {
 
     private final TargetRegistry targets;
+    private final ScriptRecords records;
 
-    public MigrationRunner(TargetRegistry targets) {
+    public MigrationRunner(TargetRegistry targets, ScriptRecords records) {
         this.targets = targets;
+        this.records = records;
     }
 
     public TargetDatabase target(String name) {
@@ -45,73 +50,83 @@ public class MigrationRunner {
     /** Every script the target knows of, applied or pending, as {@code migration:show} lists them. */
     public MigrationOutcome info(String targetName) {
         TargetDatabase target = target(targetName);
-        MigrationInfoService info = flywayCall(() -> target.flyway(Optional.empty()).info());
+        MigrationInfoService info = call(() -> target.flyway(Optional.empty()).info());
         String current = currentVersion(info);
-        return new MigrationOutcome(current, current, Arrays.stream(info.all()).map(MigrationRunner::toApplied).toList(), null,
-                null);
+        return new MigrationOutcome(current, current, Arrays.stream(info.all()).map(FlywayResults::toApplied).toList(), null,
+                List.of(), null);
     }
 
-    /** The SQL that {@code migrate} would run, in order; nothing is changed. */
-    public MigrationOutcome plan(String targetName, Optional<String> toVersion) {
+    /**
+     * Applies the pending scripts (up to {@code toVersion}) under the target's lock, after the
+     * history, lint and validation-gate checks; a dry run returns the plan and the findings instead.
+     */
+    public MigrationOutcome migrate(String targetName, Optional<String> toVersion, boolean force, boolean dryRun) {
         TargetDatabase target = target(targetName);
-        MigrationInfoService info = flywayCall(() -> target.flyway(toVersion).info());
-        refuseFailedHistory(info);
-        List<PlannedScript> plan = Arrays.stream(info.pending())
-                .map(m -> new PlannedScript(version(m), m.getDescription(), m.getScript(),
-                        target.scriptText(m.getScript()).orElse("-- " + m.getType() + " migration " + m.getScript())))
-                .toList();
-        String current = currentVersion(info);
-        return new MigrationOutcome(current, current, List.of(), plan, null);
-    }
-
-    /** Applies the pending scripts (up to {@code toVersion}) under the target's lock. */
-    public MigrationOutcome migrate(String targetName, Optional<String> toVersion) {
-        TargetDatabase target = target(targetName);
-        try (TargetLock lock = TargetLock.acquire(target)) {
+        try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
             Flyway flyway = target.flyway(toVersion);
-            MigrationInfoService before = flywayCall(flyway::info);
+            MigrationInfoService before = call(flyway::info);
             refuseFailedHistory(before);
+            refuseChangedScripts(before);
             String versionBefore = currentVersion(before);
-            try {
-                MigrateResult result = flyway.migrate();
-                return new MigrationOutcome(versionBefore, versionAfter(versionBefore, result), applied(result), null, null);
-            } catch (FlywayMigrateException e) {
-                MigrateResult partial = e.getErrorResult();
-                String script = e.getMigration() == null ? null : e.getMigration().getScript();
-                List<AppliedMigration> migrations = new ArrayList<>(applied(partial));
-                if (e.getMigration() != null) {
-                    migrations.add(new AppliedMigration(version(e.getMigration()), e.getMigration().getDescription(), script,
-                            e.getMigration().getType().name(), MigrationState.FAILED.name(), Instant.now(), null));
-                }
-                FerryException failure = new FerryException(ErrorCode.MIGRATION_FAILED,
-                        script + " failed: " + serverMessage(e)
-                                + ". MySQL DDL is not transactional: statements before the failing one stay applied;"
-                                + " fix the script, then send a repair request.",
-                        script, Map.of("needsRepair", true), e);
-                return new MigrationOutcome(versionBefore, currentVersion(flywayCall(flyway::info)), migrations, null, failure);
-            } catch (FlywayValidateException e) {
-                throw new FerryException(ErrorCode.HISTORY_MISMATCH, e.getMessage());
-            } catch (FlywayException e) {
-                throw translate(target, e);
+            List<MigrationInfo> pending = Arrays.asList(before.pending());
+            List<LintFinding> findings = new ArrayList<>(lint(target, pending));
+            findings.addAll(validationGate(target, pending));
+            if (dryRun) {
+                List<PlannedScript> plan = pending.stream().map(m -> new PlannedScript(version(m), m.getDescription(), m.getScript(),
+                        target.scripts().read(m.getScript()).map(ScriptCatalog.Script::text)
+                                .orElse("-- " + m.getType() + " migration " + m.getScript()))).toList();
+                return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
             }
+            Optional<FerryException> refusal = refusal(findings, force);
+            if (refusal.isPresent()) {
+                return new MigrationOutcome(versionBefore, versionBefore, List.of(), null, findings, refusal.get());
+            }
+            return apply(target, flyway, versionBefore, findings);
         }
     }
 
-    /** Flyway repair: removes failed history rows and realigns checksums. */
+    private MigrationOutcome apply(TargetDatabase target, Flyway flyway, String versionBefore, List<LintFinding> findings) {
+        try {
+            MigrateResult result = flyway.migrate();
+            List<AppliedMigration> applied = result.migrations.stream().map(FlywayResults::toApplied).toList();
+            rememberUndoScripts(target, applied);
+            String versionAfter = result.targetSchemaVersion != null ? result.targetSchemaVersion : versionBefore;
+            return new MigrationOutcome(versionBefore, versionAfter, applied, null, findings, null);
+        } catch (FlywayMigrateException e) {
+            MigrateResult partial = e.getErrorResult();
+            String script = e.getMigration() == null ? null : e.getMigration().getScript();
+            List<AppliedMigration> migrations = new ArrayList<>(partial == null || partial.migrations == null ? List.of()
+                    : partial.migrations.stream().map(FlywayResults::toApplied).toList());
+            rememberUndoScripts(target, migrations);
+            if (e.getMigration() != null) {
+                migrations.add(new AppliedMigration(version(e.getMigration()), e.getMigration().getDescription(), script,
+                        e.getMigration().getType().name(), MigrationState.FAILED.name(), Instant.now(), null, null, null));
+            }
+            FerryException failure = new FerryException(ErrorCode.MIGRATION_FAILED,
+                    script + " failed: " + FlywayResults.serverMessage(e)
+                            + ". MySQL DDL is not transactional: statements before the failing one stay applied;"
+                            + " fix the target and the script, then send a repair request.",
+                    script, Map.of("needsRepair", true), e);
+            return new MigrationOutcome(versionBefore, currentVersion(call(flyway::info)), migrations, null, findings, failure);
+        } catch (FlywayValidateException e) {
+            throw new FerryException(ErrorCode.HISTORY_MISMATCH, FlywayResults.serverMessage(e));
+        } catch (FlywayException e) {
+            throw FlywayResults.translate(e);
+        }
+    }
+
+    /** Flyway repair: removes failed history rows and realigns checksums of edited scripts. */
     public MigrationOutcome repair(String targetName) {
         TargetDatabase target = target(targetName);
         try (TargetLock lock = TargetLock.acquire(target)) {
             Flyway flyway = target.flyway(Optional.empty());
-            String versionBefore = currentVersion(flywayCall(flyway::info));
-            RepairResult result = flywayCall(flyway::repair);
+            String versionBefore = currentVersion(call(flyway::info));
+            RepairResult result = call(flyway::repair);
             List<AppliedMigration> repaired = new ArrayList<>();
-            result.migrationsRemoved.forEach(r -> repaired.add(new AppliedMigration(r.version, r.description, r.filepath, null,
-                    "REMOVED", null, null)));
-            result.migrationsDeleted.forEach(r -> repaired.add(new AppliedMigration(r.version, r.description, r.filepath, null,
-                    "DELETED", null, null)));
-            result.migrationsAligned.forEach(r -> repaired.add(new AppliedMigration(r.version, r.description, r.filepath, null,
-                    "ALIGNED", null, null)));
-            return new MigrationOutcome(versionBefore, currentVersion(flywayCall(flyway::info)), repaired, null, null);
+            result.migrationsRemoved.forEach(r -> repaired.add(repairOutput(r, "REMOVED")));
+            result.migrationsDeleted.forEach(r -> repaired.add(repairOutput(r, "DELETED")));
+            result.migrationsAligned.forEach(r -> repaired.add(repairOutput(r, "ALIGNED")));
+            return new MigrationOutcome(versionBefore, currentVersion(call(flyway::info)), repaired, null, List.of(), null);
         }
     }
 
@@ -121,10 +136,10 @@ public class MigrationRunner {
      */
     public MigrationOutcome inspectSince(String targetName, Instant since) {
         TargetDatabase target = target(targetName);
-        MigrationInfoService info = flywayCall(() -> target.flyway(Optional.empty()).info());
+        MigrationInfoService info = call(() -> target.flyway(Optional.empty()).info());
         List<AppliedMigration> touched = Arrays.stream(info.applied())
                 .filter(m -> m.getInstalledOn() != null && !m.getInstalledOn().toInstant().isBefore(since.minusSeconds(1)))
-                .map(MigrationRunner::toApplied)
+                .map(FlywayResults::toApplied)
                 .toList();
         List<String> pending = Arrays.stream(info.pending()).map(MigrationInfo::getScript).toList();
         Optional<AppliedMigration> failed = touched.stream().filter(m -> MigrationState.FAILED.name().equals(m.state())).findFirst();
@@ -138,7 +153,60 @@ public class MigrationRunner {
                 : new FerryException(ErrorCode.INTERRUPTED, "Ferry stopped while the request was running. Applied: " + applied
                         + ". Still pending: " + pending + ". Send a new request to continue.");
         String current = currentVersion(info);
-        return new MigrationOutcome(null, current, touched, null, failure);
+        return new MigrationOutcome(null, current, touched, null, List.of(), failure);
+    }
+
+    /** Blocking findings refuse the change unless forced; the gate's findings carry their own code. */
+    static Optional<FerryException> refusal(List<LintFinding> findings, boolean force) {
+        List<LintFinding> blocking = findings.stream().filter(LintFinding::blocks).toList();
+        if (blocking.isEmpty() || force) {
+            return Optional.empty();
+        }
+        boolean onlyGate = blocking.stream().allMatch(f -> f.rule().equals(LintRule.NOT_VALIDATED.id()));
+        String where = blocking.stream().map(f -> f.script() + ":" + f.line() + " " + f.rule()).distinct().toList().toString();
+        return Optional.of(onlyGate
+                ? new FerryException(ErrorCode.NOT_VALIDATED, "Scripts have not passed validate with their current checksum: " + where
+                        + ". Run validate, or send force: true.")
+                : new FerryException(ErrorCode.LINT_BLOCKED, "Blocking lint findings: " + where
+                        + ". Waive a rule in the script with '-- ferry:allow <rule> <reason>', or send force: true."));
+    }
+
+    static List<LintFinding> lint(TargetDatabase target, List<ScriptCatalog.Script> scripts) {
+        if (scripts.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = target.connection()) {
+            ScriptLinter.TargetFacts facts = ScriptLinter.liveFacts(connection);
+            List<LintFinding> findings = new ArrayList<>();
+            scripts.forEach(s -> findings.addAll(target.linter().lint(s.name(), s.text(), facts)));
+            return findings;
+        } catch (SQLException e) {
+            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot read the target for lint: " + e.getMessage());
+        }
+    }
+
+    private static List<LintFinding> lint(TargetDatabase target, Collection<MigrationInfo> pending) {
+        return lint(target, pending.stream().map(m -> target.scripts().read(m.getScript())).flatMap(Optional::stream).toList());
+    }
+
+    private List<LintFinding> validationGate(TargetDatabase target, List<MigrationInfo> pending) {
+        if (!target.config().validationGate()) {
+            return List.of();
+        }
+        return pending.stream()
+                .filter(m -> m.getChecksum() == null || !records.isValidated(target.name(), m.getScript(), m.getChecksum()))
+                .map(m -> new LintFinding(m.getScript(), 1, LintRule.NOT_VALIDATED.id(), LintSeverity.BLOCK,
+                        LintRule.NOT_VALIDATED.description(), null, null))
+                .toList();
+    }
+
+    private void rememberUndoScripts(TargetDatabase target, List<AppliedMigration> applied) {
+        for (AppliedMigration m : applied) {
+            if (m.version() != null) {
+                target.scripts().undoOf(m.version())
+                        .ifPresent(undo -> records.rememberUndo(target.name(), m.version(), undo.name(), undo.checksum()));
+            }
+        }
     }
 
     private static void refuseFailedHistory(MigrationInfoService info) {
@@ -148,76 +216,19 @@ public class MigrationRunner {
         });
     }
 
-    private static List<AppliedMigration> applied(MigrateResult result) {
-        if (result == null || result.migrations == null) {
-            return List.of();
-        }
-        return result.migrations.stream().map(MigrationRunner::toApplied).toList();
-    }
-
-    private static AppliedMigration toApplied(MigrateOutput m) {
-        return new AppliedMigration(m.version, m.description, fileName(m.filepath), m.type, MigrationState.SUCCESS.name(),
-                Instant.now(), m.executionTime);
-    }
-
-    private static AppliedMigration toApplied(MigrationInfo m) {
-        return new AppliedMigration(version(m), m.getDescription(), m.getScript(), m.getType().name(), m.getState().name(),
-                m.getInstalledOn() == null ? null : m.getInstalledOn().toInstant(), m.getExecutionTime());
-    }
-
-    private static String versionAfter(String versionBefore, MigrateResult result) {
-        return result.targetSchemaVersion != null ? result.targetSchemaVersion : versionBefore;
-    }
-
-    /** The highest successfully applied version (Flyway's current() may be a failed one). */
-    private static String currentVersion(MigrationInfoService info) {
-        MigrationInfo current = null;
-        for (MigrationInfo m : info.applied()) {
-            if (m.getVersion() != null && m.getState().isApplied() && !m.getState().isFailed()) {
-                current = m;
-            }
-        }
-        return version(current);
-    }
-
-    private static String version(MigrationInfo info) {
-        return info == null || info.getVersion() == null ? null : info.getVersion().getVersion();
-    }
-
-    private static String fileName(String path) {
-        if (path == null) {
-            return null;
-        }
-        int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-        return slash < 0 ? path : path.substring(slash + 1);
-    }
-
-    /** The database server's own words, without Flyway's multi-line report around them. */
-    private static String serverMessage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return sql.getMessage();
-            }
-        }
-        return e.getMessage();
-    }
-
-    private static <T> T flywayCall(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (FerryException e) {
-            throw e;
-        } catch (FlywayException e) {
-            throw translate(null, e);
+    private static void refuseChangedScripts(MigrationInfoService info) {
+        List<String> changed = Arrays.stream(info.applied())
+                .filter(m -> m.getResolvedChecksum() != null && !m.isChecksumMatching())
+                .map(MigrationInfo::getScript)
+                .toList();
+        if (!changed.isEmpty()) {
+            throw new FerryException(ErrorCode.HISTORY_MISMATCH, "Applied scripts were edited afterwards (checksum differs): "
+                    + changed + ". Restore them, or send a repair request with a reason to accept the edits.",
+                    changed.get(0), Map.of("changedScripts", changed), null);
         }
     }
 
-    private static FerryException translate(TargetDatabase target, FlywayException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException) {
-                return new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot reach the target database: " + t.getMessage());
-            }
-        }
-        return new FerryException(ErrorCode.MIGRATION_FAILED, serverMessage(e), null, Map.of(), e);
+    private static AppliedMigration repairOutput(org.flywaydb.core.api.output.RepairOutput r, String state) {
+        return new AppliedMigration(r.version, r.description, r.filepath, null, state, null, null, null, null);
     }
 }

@@ -1,21 +1,43 @@
 package dev.ferry.migration;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
-/** Reads a target's script files by name from its Flyway locations ({@code classpath:} or {@code filesystem:}). */
+/**
+ * A target's script files, found in its Flyway locations ({@code filesystem:} folders, or
+ * {@code classpath:} folders in a directory or a jar), including subfolders.
+ */
 final class ScriptCatalog {
 
     private static final String CLASSPATH = "classpath:";
     private static final String FILESYSTEM = "filesystem:";
+
+    /** A script file: its name and its text. */
+    record Script(String name, String text) {
+
+        /** CRC32 of the text with line endings normalised, so a checkout on another OS does not count as a change. */
+        int checksum() {
+            CRC32 crc = new CRC32();
+            crc.update(text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+            return (int) crc.getValue();
+        }
+    }
 
     private final List<String> locations;
 
@@ -23,56 +45,73 @@ final class ScriptCatalog {
         this.locations = List.copyOf(locations);
     }
 
-    /** The text of the script with that file name, looked up in every location (including subfolders). */
-    Optional<String> read(String scriptName) {
+    /** The script with exactly that file name. */
+    Optional<Script> read(String scriptName) {
+        return find(scriptName::equals);
+    }
+
+    /** The undo script of a version: {@code U<version>__<description>.sql}. */
+    Optional<Script> undoOf(String version) {
+        String prefix = "U" + version + "__";
+        return find(name -> name.startsWith(prefix) && name.endsWith(".sql"));
+    }
+
+    private Optional<Script> find(Predicate<String> name) {
+        return all().entrySet().stream().filter(e -> name.test(e.getKey())).findFirst()
+                .map(e -> new Script(e.getKey(), read(e.getValue())));
+    }
+
+    /** Every file of every location, by file name. */
+    private Map<String, Path> all() {
+        Map<String, Path> files = new TreeMap<>();
         for (String location : locations) {
-            Optional<String> text = location.startsWith(FILESYSTEM)
-                    ? readFromFolder(Path.of(location.substring(FILESYSTEM.length())), scriptName)
-                    : readFromClasspath(location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location,
-                            scriptName);
-            if (text.isPresent()) {
-                return text;
+            for (Path folder : folders(location)) {
+                if (!Files.isDirectory(folder)) {
+                    continue;
+                }
+                try (Stream<Path> walk = Files.walk(folder)) {
+                    walk.filter(Files::isRegularFile).forEach(p -> files.putIfAbsent(p.getFileName().toString(), p));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot list scripts under " + folder, e);
+                }
             }
         }
-        return Optional.empty();
+        return files;
     }
 
-    private static Optional<String> readFromFolder(Path folder, String scriptName) {
-        if (!Files.isDirectory(folder)) {
-            return Optional.empty();
+    private static List<Path> folders(String location) {
+        if (location.startsWith(FILESYSTEM)) {
+            return List.of(Path.of(location.substring(FILESYSTEM.length())));
         }
-        try (Stream<Path> files = Files.walk(folder)) {
-            Optional<Path> file = files.filter(p -> p.getFileName().toString().equals(scriptName)).findFirst();
-            return file.isPresent() ? Optional.of(Files.readString(file.get())) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + scriptName + " under " + folder, e);
+        String resource = location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location;
+        URL url = Thread.currentThread().getContextClassLoader().getResource(resource.endsWith("/") ? resource : resource + "/");
+        if (url == null) {
+            return List.of();
         }
-    }
-
-    private static Optional<String> readFromClasspath(String folder, String scriptName) {
-        String base = folder.endsWith("/") ? folder : folder + "/";
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        URL direct = loader.getResource(base + scriptName);
-        if (direct != null) {
-            return Optional.of(read(direct));
-        }
-        // Scripts in subfolders of a classpath location: walk it when it is a plain folder.
-        URL root = loader.getResource(base);
-        if (root != null && "file".equals(root.getProtocol())) {
-            try {
-                return readFromFolder(Path.of(root.toURI()), scriptName);
-            } catch (java.net.URISyntaxException e) {
-                return Optional.empty();
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                return List.of(jarFileSystem(uri).provider().getPath(uri));
             }
+            return List.of(Path.of(uri));
+        } catch (URISyntaxException | IOException | RuntimeException e) {
+            return List.of();
         }
-        return Optional.empty();
     }
 
-    private static String read(URL url) {
-        try (InputStream in = url.openStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static FileSystem jarFileSystem(URI uri) throws IOException {
+        try {
+            return FileSystems.newFileSystem(uri, Map.of());
+        } catch (FileSystemAlreadyExistsException e) {
+            return FileSystems.getFileSystem(uri);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + url, e);
+            throw new UncheckedIOException("Cannot read " + file, e);
         }
     }
 }

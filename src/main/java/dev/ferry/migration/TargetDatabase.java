@@ -18,12 +18,14 @@ public final class TargetDatabase implements AutoCloseable {
     private final TargetsConfig.Target config;
     private final MariaDbPoolDataSource pool;
     private final ScriptCatalog scripts;
+    private final ScriptLinter linter;
     private volatile Flyway unlimited;
 
     TargetDatabase(String name, TargetsConfig.Target config) {
         this.name = name;
         this.config = config;
         this.scripts = new ScriptCatalog(config.locations());
+        this.linter = new ScriptLinter(severities(name, config.lint().rules()), config.lint().largeTableRows());
         try {
             this.pool = new MariaDbPoolDataSource(withPoolSize(config.jdbcUrl(), config.poolSize()));
             if (config.username().isPresent()) {
@@ -74,8 +76,22 @@ public final class TargetDatabase implements AutoCloseable {
         return flyway.load();
     }
 
-    Optional<String> scriptText(String scriptName) {
-        return scripts.read(scriptName);
+    ScriptCatalog scripts() {
+        return scripts;
+    }
+
+    /** The lint configured for this target: per-rule severities over the defaults. */
+    ScriptLinter linter() {
+        return linter;
+    }
+
+    /** Flyway set to baseline at {@code version}, for adopting a database migrated by another tool. */
+    Flyway flywayBaselinedAt(String version, String description) {
+        return Flyway.configure(Thread.currentThread().getContextClassLoader())
+                .configuration(configure(Optional.empty()).getConfiguration())
+                .baselineVersion(version)
+                .baselineDescription(description)
+                .load();
     }
 
     /** A pooled connection; failures to connect become TARGET_UNAVAILABLE. */
@@ -86,6 +102,21 @@ public final class TargetDatabase implements AutoCloseable {
             throw new FerryException(ErrorCode.TARGET_UNAVAILABLE,
                     "Cannot connect to target " + name + ": " + e.getMessage());
         }
+    }
+
+    private static java.util.Map<LintRule, LintSeverity> severities(String target, java.util.Map<String, String> configured) {
+        java.util.Map<LintRule, LintSeverity> severities = new java.util.EnumMap<>(LintRule.class);
+        configured.forEach((rule, severity) -> {
+            LintRule known = LintRule.fromId(rule).orElseThrow(() -> new IllegalStateException(
+                    "ferry.targets." + target + ".lint.rules: unknown rule '" + rule + "'"));
+            try {
+                severities.put(known, LintSeverity.valueOf(severity.trim().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("ferry.targets." + target + ".lint.rules." + rule + ": '" + severity
+                        + "' is not block, warn or off");
+            }
+        });
+        return severities;
     }
 
     private static String withPoolSize(String url, int poolSize) {

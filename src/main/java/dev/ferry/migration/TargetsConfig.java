@@ -38,5 +38,30 @@ public interface TargetsConfig {
         /** Connections Ferry keeps open to the target. */
         @WithDefault("4")
         int poolSize();
+
+        /** Refuse to migrate scripts whose exact checksum has not passed {@code validate}. */
+        @WithDefault("false")
+        boolean validationGate();
+
+        Lint lint();
+
+        /**
+         * Properties file mapping TypeORM migration names to Ferry versions ({@code AddUsers1690000000000=1}),
+         * used by {@code baseline}; {@code classpath:} or a file path.
+         */
+        Optional<String> typeormMapping();
+
+        /** TypeORM's history table in the target. */
+        @WithDefault("migrations")
+        String typeormTable();
+    }
+
+    interface Lint {
+        /** Severity per rule id ({@code block}, {@code warn}, {@code off}); unlisted rules keep their default. */
+        Map<String, String> rules();
+
+        /** Tables with at least this many rows count as large for the online-index rule. */
+        @WithDefault("1000000")
+        long largeTableRows();
     }
 }

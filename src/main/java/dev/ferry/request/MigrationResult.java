@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ferry.migration.AppliedMigration;
+import dev.ferry.migration.LintFinding;
 import dev.ferry.migration.PlannedScript;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -24,7 +25,7 @@ public record MigrationResult(
         String versionAfter,
         List<AppliedMigration> migrations,
         List<PlannedScript> plan,
-        List<Object> lint,
+        List<LintFinding> lint,
         Object validation,
         Object backfill,
         ErrorInfo error,

@@ -24,7 +24,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertPolicy;
+import dev.ferry.migration.TypeOrmBaseline;
+import dev.ferry.migration.UndoRunner;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.problem.ErrorCode;
@@ -45,6 +48,8 @@ public class RequestProcessor {
     private final RequestLedger ledger;
     private final RequestValidator validator;
     private final MigrationRunner runner;
+    private final UndoRunner undo;
+    private final TypeOrmBaseline baseline;
     private final EventPublisher publisher;
     private final RequestsConfig config;
     private final String instance;
@@ -55,7 +60,9 @@ public class RequestProcessor {
     });
 
     public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
-            EventPublisher publisher, RequestsConfig config) {
+            UndoRunner undo, TypeOrmBaseline baseline, EventPublisher publisher, RequestsConfig config) {
+        this.undo = undo;
+        this.baseline = baseline;
         this.mapper = mapper;
         this.strictReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.ledger = ledger;
@@ -102,7 +109,7 @@ public class RequestProcessor {
         }
         String payload = new String(value, StandardCharsets.UTF_8);
         if (retrying("record the request", () -> ledger.claim(request, payload, receivedAt, instance))) {
-            complete(run(request, receivedAt));
+            complete(run(request, receivedAt), request.isForced());
         } else {
             answerKnownRequest(request);
         }
@@ -117,11 +124,11 @@ public class RequestProcessor {
             Action action = validator.validate(request);
             return resultOf(request, receivedAt, startedAt, execute(action, request));
         } catch (FerryException e) {
-            return resultOf(request, receivedAt, startedAt, new MigrationOutcome(null, null, null, null, e));
+            return resultOf(request, receivedAt, startedAt, MigrationOutcome.failed(e));
         } catch (RuntimeException e) {
             LOG.errorf(e, "Request %s failed unexpectedly", request.requestId());
             FerryException internal = new FerryException(ErrorCode.INTERNAL_ERROR, "Unexpected error: " + e.getClass().getSimpleName());
-            return resultOf(request, receivedAt, startedAt, new MigrationOutcome(null, null, null, null, internal));
+            return resultOf(request, receivedAt, startedAt, MigrationOutcome.failed(internal));
         } finally {
             beat.cancel(false);
         }
@@ -130,7 +137,9 @@ public class RequestProcessor {
     private MigrationOutcome execute(Action action, MigrationRequest request) {
         Optional<String> toVersion = Optional.ofNullable(request.toVersion());
         return switch (action) {
-            case MIGRATE -> request.isDryRun() ? runner.plan(request.target(), toVersion) : runner.migrate(request.target(), toVersion);
+            case MIGRATE -> runner.migrate(request.target(), toVersion, request.isForced(), request.isDryRun());
+            case REVERT -> undo.revert(request.target(), request.steps(), toVersion, request.isForced(), request.isDryRun());
+            case BASELINE -> baseline.baseline(request.target());
             case INFO -> runner.info(request.target());
             case REPAIR -> request.isDryRun() ? runner.info(request.target()) : runner.repair(request.target());
             default -> throw new FerryException(ErrorCode.UNSUPPORTED_ACTION, "Action " + action.wireName() + " is not available");
@@ -151,7 +160,7 @@ public class RequestProcessor {
             if (known.heartbeatAt() == null || known.heartbeatAt().isBefore(staleBefore)) {
                 if (retrying("take over a stale request", () -> ledger.takeOver(request.requestId(), staleBefore, instance, now))) {
                     LOG.warnf("Request %s was left RUNNING by %s; finishing it honestly", request.requestId(), known.instance());
-                    complete(recover(request, known));
+                    complete(recover(request, known), request.isForced());
                     return;
                 }
             } else {
@@ -170,7 +179,7 @@ public class RequestProcessor {
         try {
             return resultOf(request, known.receivedAt(), startedAt, runner.inspectSince(known.target(), startedAt));
         } catch (FerryException e) {
-            return resultOf(request, known.receivedAt(), startedAt, new MigrationOutcome(null, null, null, null, e));
+            return resultOf(request, known.receivedAt(), startedAt, MigrationOutcome.failed(e));
         }
     }
 
@@ -183,21 +192,23 @@ public class RequestProcessor {
                 result.duplicate() ? " marked duplicate" : "");
     }
 
-    private void complete(MigrationResult result) {
+    private void complete(MigrationResult result, boolean forced) {
         String json = publisher.toJson(result);
         retryingRun("record the result", () -> ledger.finish(result, json));
         retryingRun("publish a result", () -> publisher.publishResult(result));
         retryingRun("record the publication", () -> ledger.markPublished(result.requestId(), Instant.now()));
         LOG.infof("Request %s (%s on %s): %s in %d ms", result.requestId(), result.action(), result.target(), result.status(),
                 result.durationMs());
-        AlertPolicy.forResult(result).ifPresent(alert -> retryingRun("publish an alert", () -> publisher.publishAlert(alert)));
+        for (Alert alert : AlertPolicy.alertsFor(result, forced)) {
+            retryingRun("publish an alert", () -> publisher.publishAlert(alert));
+        }
     }
 
     private void rejectUnrecorded(String requestId, JsonNode tree, Instant receivedAt, String message) {
         MigrationRequest partial = new MigrationRequest(requestId, text(tree, "action"), text(tree, "target"), null, null, null,
                 null, null, null, null);
         MigrationResult result = resultOf(partial, receivedAt, receivedAt,
-                new MigrationOutcome(null, null, null, null, new FerryException(ErrorCode.INVALID_REQUEST, message)));
+                MigrationOutcome.failed(new FerryException(ErrorCode.INVALID_REQUEST, message)));
         retryingRun("publish a result", () -> publisher.publishResult(result));
     }
 
@@ -210,7 +221,8 @@ public class RequestProcessor {
         RequestStatus status = failure == null ? RequestStatus.SUCCEEDED : failure.code().resultStatus();
         return new MigrationResult(request.requestId(), request.action(), request.target(), status, false, receivedAt, startedAt,
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
-                outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(), java.util.List.of(),
+                outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(),
+                outcome.lint() == null ? java.util.List.of() : outcome.lint(),
                 null, null, error, instance);
     }
 

@@ -1,0 +1,49 @@
+package dev.ferry.migration;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The destructive-change rules, their wire names (used in config and waivers) and default severity. */
+public enum LintRule {
+    DROP_TABLE("drop-table", LintSeverity.BLOCK, "drops a table and its data"),
+    DROP_DATABASE("drop-database", LintSeverity.BLOCK, "drops a whole database"),
+    DROP_COLUMN("drop-column", LintSeverity.BLOCK, "drops a column and its data"),
+    TRUNCATE("truncate", LintSeverity.BLOCK, "empties a table"),
+    DELETE_WITHOUT_WHERE("delete-without-where", LintSeverity.BLOCK, "deletes every row of a table"),
+    UPDATE_WITHOUT_WHERE("update-without-where", LintSeverity.BLOCK, "updates every row of a table"),
+    RENAME("rename", LintSeverity.BLOCK, "renames a table or column, breaking the running application"),
+    COLUMN_NARROWED("column-narrowed", LintSeverity.BLOCK, "narrows a column type: values may be truncated"),
+    NOT_NULL_WITHOUT_DEFAULT("not-null-without-default", LintSeverity.BLOCK,
+            "adds a NOT NULL column without default to a table that has rows"),
+    INDEX_WITHOUT_ONLINE_DDL("index-without-online-ddl", LintSeverity.WARN,
+            "adds an index to a large table without ALGORITHM=INPLACE or LOCK=NONE"),
+    UNDO_CHANGED("undo-changed", LintSeverity.WARN, "the undo script changed after its version was applied"),
+    /** Not a statement rule: the validation gate reports unvalidated scripts through the same channel. */
+    NOT_VALIDATED("not-validated", LintSeverity.BLOCK, "has not passed sandbox validation with this exact checksum");
+
+    private final String id;
+    private final LintSeverity defaultSeverity;
+    private final String description;
+
+    LintRule(String id, LintSeverity defaultSeverity, String description) {
+        this.id = id;
+        this.defaultSeverity = defaultSeverity;
+        this.description = description;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public LintSeverity defaultSeverity() {
+        return defaultSeverity;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static Optional<LintRule> fromId(String id) {
+        return Arrays.stream(values()).filter(r -> r.id.equals(id)).findFirst();
+    }
+}

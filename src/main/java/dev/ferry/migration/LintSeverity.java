@@ -1,0 +1,6 @@
+package dev.ferry.migration;
+
+/** BLOCK refuses the change unless forced; WARN only reports; OFF disables the rule. */
+public enum LintSeverity {
+    BLOCK, WARN, OFF
+}

@@ -1,0 +1,326 @@
+package dev.ferry.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.alter.AlterOperation;
+import net.sf.jsqlparser.statement.alter.RenameTableStatement;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.ColDataType;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+
+/**
+ * Finds destructive statements in scripts. Statements are parsed with JSqlParser; what it cannot
+ * parse is checked with conservative patterns instead, so an unusual statement is never waved
+ * through unchecked. Rules that depend on the data (rows present, current column type, table size)
+ * ask the live target through {@link TargetFacts}.
+ *
+ * <p>A script waives a rule for itself with a comment carrying a reason:
+ * {@code -- ferry:allow drop-table the table was never used}.
+ */
+final class ScriptLinter {
+
+    private static final Pattern WAIVER = Pattern.compile("(?m)(?:--|#)\\s*ferry:allow\\s+([a-z-]+)(?:[ \\t]+([^\\n]*\\S))?");
+    private static final Pattern CHANGE_COLUMN = Pattern.compile("\\bCHANGE (?:COLUMN )?(\\S+) (\\S+) ");
+    private static final Pattern ONLINE_DDL = Pattern.compile("(?i)ALGORITHM\\s*=\\s*INPLACE|LOCK\\s*=\\s*NONE");
+
+    private final Map<LintRule, LintSeverity> severities;
+    private final long largeTableRows;
+
+    ScriptLinter(Map<LintRule, LintSeverity> severities, long largeTableRows) {
+        this.severities = severities;
+        this.largeTableRows = largeTableRows;
+    }
+
+    /** What the linter needs to know about the live target; absent tables read as new and empty. */
+    interface TargetFacts {
+        boolean hasRows(String table);
+
+        long estimatedRows(String table);
+
+        Optional<ColumnType> columnType(String table, String column);
+    }
+
+    /** A column's type as information_schema describes it. */
+    record ColumnType(String dataType, Long length, Integer precision, Integer scale) {
+    }
+
+    List<LintFinding> lint(String scriptName, String script, TargetFacts facts) {
+        Map<LintRule, String> waivers = waivers(script);
+        List<LintFinding> findings = new ArrayList<>();
+        for (SqlStatements.Statement statement : SqlStatements.split(script)) {
+            String sql = SqlStatements.withoutComments(statement.sql());
+            List<Hit> hits;
+            try {
+                hits = parsed(CCJSqlParserUtil.parse(sql), sql, facts);
+            } catch (JSQLParserException | RuntimeException e) {
+                hits = byPattern(sql);
+            }
+            for (Hit hit : hits) {
+                LintSeverity severity = severities.getOrDefault(hit.rule(), hit.rule().defaultSeverity());
+                if (severity == LintSeverity.OFF) {
+                    continue;
+                }
+                String reason = waivers.get(hit.rule());
+                findings.add(new LintFinding(scriptName, statement.line(), hit.rule().id(), severity,
+                        hit.rule().description() + ": " + hit.detail(), reason == null ? null : Boolean.TRUE, reason));
+            }
+        }
+        return findings;
+    }
+
+    private record Hit(LintRule rule, String detail) {
+    }
+
+    private List<Hit> parsed(Statement statement, String sql, TargetFacts facts) {
+        List<Hit> hits = new ArrayList<>();
+        if (statement instanceof Drop drop) {
+            String type = drop.getType() == null ? "" : drop.getType().toUpperCase(Locale.ROOT);
+            if (type.equals("TABLE") && !drop.isUsingTemporary()) {
+                hits.add(new Hit(LintRule.DROP_TABLE, "DROP TABLE " + drop.getName()));
+            } else if (type.equals("DATABASE") || type.equals("SCHEMA")) {
+                hits.add(new Hit(LintRule.DROP_DATABASE, "DROP " + type + " " + drop.getName()));
+            }
+        } else if (statement instanceof Truncate truncate) {
+            hits.add(new Hit(LintRule.TRUNCATE, "TRUNCATE " + truncate.getTable()));
+        } else if (statement instanceof Delete delete && delete.getWhere() == null) {
+            hits.add(new Hit(LintRule.DELETE_WITHOUT_WHERE, "DELETE FROM " + delete.getTable() + " has no WHERE"));
+        } else if (statement instanceof Update update && update.getWhere() == null) {
+            hits.add(new Hit(LintRule.UPDATE_WITHOUT_WHERE, "UPDATE " + update.getTable() + " has no WHERE"));
+        } else if (statement instanceof RenameTableStatement) {
+            hits.add(new Hit(LintRule.RENAME, "RENAME TABLE"));
+        } else if (statement instanceof CreateIndex index) {
+            indexHit(unquote(index.getTable().getName()), sql, facts, hits);
+        } else if (statement instanceof Alter alter) {
+            alterHits(alter, sql, facts, hits);
+        }
+        return hits;
+    }
+
+    private void alterHits(Alter alter, String sql, TargetFacts facts, List<Hit> hits) {
+        String table = unquote(alter.getTable().getName());
+        if (alter.getAlterExpressions() == null) {
+            return;
+        }
+        for (AlterExpression e : alter.getAlterExpressions()) {
+            AlterOperation op = e.getOperation();
+            if (op == AlterOperation.DROP && e.getColumnName() != null && e.getIndex() == null && e.getConstraintName() == null) {
+                hits.add(new Hit(LintRule.DROP_COLUMN, "ALTER TABLE " + table + " DROP COLUMN " + unquote(e.getColumnName())));
+            } else if (op == AlterOperation.RENAME || op == AlterOperation.RENAME_TABLE) {
+                hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " " + op.name().replace('_', ' ')));
+            } else if (op == AlterOperation.CHANGE && e.getColumnOldName() != null && e.getColDataTypeList() != null
+                    && !e.getColDataTypeList().isEmpty()
+                    && !unquote(e.getColumnOldName()).equalsIgnoreCase(unquote(e.getColDataTypeList().get(0).getColumnName()))) {
+                hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " CHANGE " + unquote(e.getColumnOldName()) + " to "
+                        + unquote(e.getColDataTypeList().get(0).getColumnName())));
+            }
+            if ((op == AlterOperation.MODIFY || op == AlterOperation.CHANGE) && e.getColDataTypeList() != null) {
+                for (AlterExpression.ColumnDataType column : e.getColDataTypeList()) {
+                    String current = op == AlterOperation.CHANGE && e.getColumnOldName() != null ? e.getColumnOldName()
+                            : column.getColumnName();
+                    facts.columnType(table, unquote(current)).filter(before -> narrows(before, column.getColDataType()))
+                            .ifPresent(before -> hits.add(new Hit(LintRule.COLUMN_NARROWED, table + "." + unquote(current) + " from "
+                                    + describe(before) + " to " + column.getColDataType())));
+                }
+            }
+            if (op == AlterOperation.ADD && e.getColDataTypeList() != null) {
+                for (AlterExpression.ColumnDataType column : e.getColDataTypeList()) {
+                    String specs = column.getColumnSpecs() == null ? "" : String.join(" ", column.getColumnSpecs()).toUpperCase(Locale.ROOT);
+                    if (specs.contains("NOT NULL") && !specs.contains("DEFAULT") && !specs.contains("AUTO_INCREMENT")
+                            && facts.hasRows(table)) {
+                        hits.add(new Hit(LintRule.NOT_NULL_WITHOUT_DEFAULT, table + "." + unquote(column.getColumnName())));
+                    }
+                }
+            }
+            if (op == AlterOperation.ADD && (e.getIndex() != null || e.getUk())) {
+                indexHit(table, sql, facts, hits);
+            }
+        }
+    }
+
+    private void indexHit(String table, String sql, TargetFacts facts, List<Hit> hits) {
+        if (!ONLINE_DDL.matcher(sql).find()) {
+            long rows = facts.estimatedRows(table);
+            if (rows >= largeTableRows) {
+                hits.add(new Hit(LintRule.INDEX_WITHOUT_ONLINE_DDL, table + " has about " + rows + " rows"));
+            }
+        }
+    }
+
+    /** For statements JSqlParser cannot read: keyword patterns that err on the side of reporting. */
+    private static List<Hit> byPattern(String sql) {
+        String s = sql.replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+        List<Hit> hits = new ArrayList<>();
+        if (s.matches("^DROP (TEMPORARY )?TABLE .*") && !s.startsWith("DROP TEMPORARY")) {
+            hits.add(new Hit(LintRule.DROP_TABLE, "DROP TABLE (unparsed statement)"));
+        } else if (s.matches("^DROP (DATABASE|SCHEMA) .*")) {
+            hits.add(new Hit(LintRule.DROP_DATABASE, "DROP DATABASE (unparsed statement)"));
+        } else if (s.matches("^TRUNCATE .*")) {
+            hits.add(new Hit(LintRule.TRUNCATE, "TRUNCATE (unparsed statement)"));
+        } else if (s.matches("^DELETE .*") && !s.contains(" WHERE ")) {
+            hits.add(new Hit(LintRule.DELETE_WITHOUT_WHERE, "DELETE without WHERE (unparsed statement)"));
+        } else if (s.matches("^UPDATE .*") && !s.contains(" WHERE ")) {
+            hits.add(new Hit(LintRule.UPDATE_WITHOUT_WHERE, "UPDATE without WHERE (unparsed statement)"));
+        } else if (s.matches("^RENAME TABLE .*")) {
+            hits.add(new Hit(LintRule.RENAME, "RENAME TABLE (unparsed statement)"));
+        } else if (s.startsWith("ALTER TABLE ")) {
+            if (s.matches(".*\\bDROP (COLUMN )?(?!(INDEX|KEY|FOREIGN|PRIMARY|CONSTRAINT|CHECK|PARTITION)\\b)\\S+.*")) {
+                hits.add(new Hit(LintRule.DROP_COLUMN, "DROP COLUMN (unparsed statement)"));
+            }
+            Matcher change = CHANGE_COLUMN.matcher(s);
+            boolean renamedByChange = change.find() && !change.group(1).replace("`", "").equals(change.group(2).replace("`", ""));
+            if (renamedByChange || s.matches(".*\\bRENAME (COLUMN |TO |AS )?.*") && !s.matches(".*\\bRENAME (INDEX|KEY)\\b.*")) {
+                hits.add(new Hit(LintRule.RENAME, "RENAME (unparsed statement)"));
+            }
+        }
+        return hits;
+    }
+
+    private static final Pattern DATA_TYPE = Pattern.compile("(?i)^\\s*([a-z]+)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
+
+    private static boolean narrows(ColumnType before, ColDataType after) {
+        // JSqlParser keeps the arguments inside the type name ("VARCHAR (20)"), or in the argument list.
+        String spelled = after.getDataType() + (after.getArgumentsStringList() == null ? ""
+                : "(" + String.join(",", after.getArgumentsStringList()) + ")");
+        Matcher m = DATA_TYPE.matcher(spelled);
+        if (!m.find()) {
+            return false;
+        }
+        String type = m.group(1).toLowerCase(Locale.ROOT);
+        List<String> args = new ArrayList<>();
+        if (m.group(2) != null) {
+            args.add(m.group(2));
+        }
+        if (m.group(3) != null) {
+            args.add(m.group(3));
+        }
+        int beforeRank = INTEGER_RANK.getOrDefault(before.dataType(), -1);
+        int afterRank = INTEGER_RANK.getOrDefault(type, -1);
+        if (beforeRank >= 0 && afterRank >= 0) {
+            return afterRank < beforeRank;
+        }
+        if (TEXT_LENGTH.containsKey(before.dataType()) || before.length() != null) {
+            Long beforeLength = before.length();
+            Long afterLength = TEXT_LENGTH.containsKey(type) ? TEXT_LENGTH.get(type) : args.isEmpty() ? null : parseLong(args.get(0));
+            return beforeLength != null && afterLength != null && afterLength < beforeLength;
+        }
+        if ((before.dataType().equals("decimal") || before.dataType().equals("numeric")) && !args.isEmpty()) {
+            Long precision = parseLong(args.get(0));
+            Long scale = args.size() > 1 ? parseLong(args.get(1)) : 0L;
+            return precision != null && before.precision() != null && (precision < before.precision()
+                    || scale != null && before.scale() != null && scale < before.scale());
+        }
+        return false;
+    }
+
+    private static final Map<String, Integer> INTEGER_RANK = Map.of("tinyint", 1, "smallint", 2, "mediumint", 3, "int", 4,
+            "integer", 4, "bigint", 5);
+    private static final Map<String, Long> TEXT_LENGTH = Map.of("tinytext", 255L, "text", 65_535L, "mediumtext", 16_777_215L,
+            "longtext", 4_294_967_295L);
+
+    private static String describe(ColumnType type) {
+        return type.dataType() + (type.length() != null ? "(" + type.length() + ")"
+                : type.precision() != null && type.dataType().matches("decimal|numeric") ? "(" + type.precision() + "," + type.scale() + ")" : "");
+    }
+
+    private static Long parseLong(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Map<LintRule, String> waivers(String script) {
+        Map<LintRule, String> waivers = new HashMap<>();
+        Matcher m = WAIVER.matcher(script);
+        while (m.find()) {
+            String reason = m.group(2);
+            if (reason != null && !reason.isBlank()) {
+                LintRule.fromId(m.group(1)).ifPresent(rule -> waivers.put(rule, reason.trim()));
+            }
+        }
+        return waivers;
+    }
+
+    static String unquote(String name) {
+        return name == null ? null : name.replace("`", "").replace("\"", "");
+    }
+
+    /** Facts read from information_schema over one connection to the target. */
+    static TargetFacts liveFacts(Connection connection) {
+        return new TargetFacts() {
+            @Override
+            public boolean hasRows(String table) {
+                if (!exists(table)) {
+                    return false;
+                }
+                try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM `" + table.replace("`", "``") + "` LIMIT 1");
+                        ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                } catch (SQLException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public long estimatedRows(String table) {
+                return single("SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+                        table).map(Long::parseLong).orElse(0L);
+            }
+
+            @Override
+            public Optional<ColumnType> columnType(String table, String column) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT data_type, character_maximum_length,"
+                        + " numeric_precision, numeric_scale FROM information_schema.columns WHERE table_schema = DATABASE()"
+                        + " AND table_name = ? AND column_name = ?")) {
+                    ps.setString(1, table);
+                    ps.setString(2, column);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.empty();
+                        }
+                        return Optional.of(new ColumnType(rs.getString(1).toLowerCase(Locale.ROOT), (Long) rs.getObject(2, Long.class),
+                                rs.getObject(3, Integer.class), rs.getObject(4, Integer.class)));
+                    }
+                } catch (SQLException e) {
+                    return Optional.empty();
+                }
+            }
+
+            private boolean exists(String table) {
+                return single("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", table)
+                        .isPresent();
+            }
+
+            private Optional<String> single(String sql, String param) {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    ps.setString(1, param);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() && rs.getString(1) != null ? Optional.of(rs.getString(1)) : Optional.empty();
+                    }
+                } catch (SQLException e) {
+                    return Optional.empty();
+                }
+            }
+        };
+    }
+}

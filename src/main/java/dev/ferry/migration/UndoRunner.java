@@ -1,0 +1,179 @@
+package dev.ferry.migration;
+
+import static dev.ferry.migration.FlywayResults.call;
+import static dev.ferry.migration.FlywayResults.currentVersion;
+import static dev.ferry.migration.FlywayResults.version;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
+
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+
+/**
+ * Revert with {@code U<version>__*.sql} undo scripts, which Flyway's free edition does not run. The
+ * whole chain is planned before anything changes; after each undo the version's history row is
+ * deleted, so Flyway sees the version as pending again and a later migrate re-applies it.
+ */
+@ApplicationScoped
+public class UndoRunner {
+
+    private final MigrationRunner migrations;
+    private final ScriptRecords records;
+
+    public UndoRunner(MigrationRunner migrations, ScriptRecords records) {
+        this.migrations = migrations;
+        this.records = records;
+    }
+
+    /**
+     * Undoes the last applied version, the last {@code steps} versions, or every version above
+     * {@code toVersion}.
+     */
+    public MigrationOutcome revert(String targetName, Integer steps, Optional<String> toVersion, boolean force, boolean dryRun) {
+        TargetDatabase target = migrations.target(targetName);
+        try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
+            MigrationInfoService info = call(() -> target.flyway(Optional.empty()).info());
+            String versionBefore = currentVersion(info);
+            List<MigrationInfo> chain = chain(info, steps, toVersion);
+            List<ScriptCatalog.Script> undoScripts = undoScripts(target, chain);
+
+            List<LintFinding> findings = new ArrayList<>(MigrationRunner.lint(target, undoScripts));
+            findings.addAll(changedSinceApplied(target, chain, undoScripts));
+            if (dryRun) {
+                List<PlannedScript> plan = new ArrayList<>();
+                for (int i = 0; i < chain.size(); i++) {
+                    plan.add(new PlannedScript(version(chain.get(i)), chain.get(i).getDescription(), undoScripts.get(i).name(),
+                            undoScripts.get(i).text()));
+                }
+                return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
+            }
+            Optional<FerryException> refusal = MigrationRunner.refusal(findings, force);
+            if (refusal.isPresent()) {
+                return new MigrationOutcome(versionBefore, versionBefore, List.of(), null, findings, refusal.get());
+            }
+            return undo(target, versionBefore, chain, undoScripts, findings);
+        }
+    }
+
+    private MigrationOutcome undo(TargetDatabase target, String versionBefore, List<MigrationInfo> chain,
+            List<ScriptCatalog.Script> undoScripts, List<LintFinding> findings) {
+        List<AppliedMigration> undone = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            MigrationInfo migration = chain.get(i);
+            ScriptCatalog.Script undo = undoScripts.get(i);
+            long started = System.nanoTime();
+            try (Connection connection = target.connection()) {
+                for (SqlStatements.Statement statement : SqlStatements.split(undo.text())) {
+                    try (Statement s = connection.createStatement()) {
+                        s.execute(statement.sql());
+                    } catch (SQLException e) {
+                        throw new UndoFailure(undo.name(), statement.line(), e);
+                    }
+                }
+                try (PreparedStatement forget = connection.prepareStatement(
+                        "DELETE FROM `" + target.config().historyTable().replace("`", "``") + "` WHERE version = ?")) {
+                    forget.setString(1, version(migration));
+                    forget.executeUpdate();
+                }
+            } catch (UndoFailure e) {
+                String current = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
+                FerryException failure = new FerryException(ErrorCode.MIGRATION_FAILED, e.script + " failed at line " + e.line + ": "
+                        + e.getCause().getMessage() + ". Versions undone before it: "
+                        + undone.stream().map(AppliedMigration::version).toList() + "; version " + version(migration)
+                        + " is still recorded as applied.", e.script, Map.of("line", e.line), e);
+                return new MigrationOutcome(versionBefore, current, undone, null, findings, failure);
+            } catch (SQLException e) {
+                throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Lost the target during revert: " + e.getMessage());
+            }
+            records.forgetUndo(target.name(), version(migration));
+            undone.add(new AppliedMigration(version(migration), migration.getDescription(), undo.name(), "UNDO_SQL", "UNDONE",
+                    Instant.now(), (int) ((System.nanoTime() - started) / 1_000_000), null, null));
+        }
+        String versionAfter = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
+        return new MigrationOutcome(versionBefore, versionAfter, undone, null, findings, null);
+    }
+
+    /** The applied versions to undo, newest first; refuses a chain that cannot be undone whole. */
+    private static List<MigrationInfo> chain(MigrationInfoService info, Integer steps, Optional<String> toVersion) {
+        List<MigrationInfo> applied = new ArrayList<>(Arrays.stream(info.applied()).filter(m -> m.getVersion() != null).toList());
+        Collections.reverse(applied);
+        List<MigrationInfo> chain;
+        if (toVersion.isPresent()) {
+            MigrationVersion floor = MigrationVersion.fromVersion(toVersion.get());
+            chain = applied.stream().filter(m -> m.getVersion().compareTo(floor) > 0).toList();
+        } else {
+            int count = steps == null ? 1 : steps;
+            if (count > applied.size()) {
+                throw new FerryException(ErrorCode.INVALID_REQUEST, "Cannot revert " + count + " versions: only " + applied.size()
+                        + " are applied");
+            }
+            chain = applied.subList(0, count);
+        }
+        if (chain.isEmpty()) {
+            throw new FerryException(ErrorCode.INVALID_REQUEST, "Nothing to revert: no applied version above "
+                    + toVersion.orElse("the baseline"));
+        }
+        return chain;
+    }
+
+    private static List<ScriptCatalog.Script> undoScripts(TargetDatabase target, List<MigrationInfo> chain) {
+        List<ScriptCatalog.Script> scripts = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (MigrationInfo m : chain) {
+            if (m.getState().isFailed()) {
+                problems.add("V" + version(m) + " failed and needs repair, not undo");
+            } else if (m.getType().isBaseline()) {
+                problems.add("V" + version(m) + " is a baseline and has nothing to undo");
+            } else {
+                Optional<ScriptCatalog.Script> undo = target.scripts().undoOf(version(m));
+                undo.ifPresentOrElse(scripts::add, () -> problems.add("no U" + version(m) + "__*.sql for " + m.getScript()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new FerryException(ErrorCode.UNDO_MISSING, "Cannot revert " + chain.stream().map(m -> "V" + version(m)).toList()
+                    + ": " + String.join("; ", problems) + ". Nothing was changed.", null, Map.of("problems", problems), null);
+        }
+        return scripts;
+    }
+
+    private List<LintFinding> changedSinceApplied(TargetDatabase target, List<MigrationInfo> chain, List<ScriptCatalog.Script> undo) {
+        Map<String, Integer> known = records.undoChecksums(target.name());
+        List<LintFinding> findings = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            Integer then = known.get(version(chain.get(i)));
+            if (then != null && then != undo.get(i).checksum()) {
+                findings.add(new LintFinding(undo.get(i).name(), 1, LintRule.UNDO_CHANGED.id(), LintSeverity.WARN,
+                        LintRule.UNDO_CHANGED.description(), null, null));
+            }
+        }
+        return findings;
+    }
+
+    /** An undo statement failed; carries where. */
+    private static final class UndoFailure extends RuntimeException {
+        private final String script;
+        private final int line;
+
+        UndoFailure(String script, int line, SQLException cause) {
+            super(cause.getMessage(), cause);
+            this.script = script;
+            this.line = line;
+        }
+    }
+}

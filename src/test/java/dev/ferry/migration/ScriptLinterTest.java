@@ -1,0 +1,141 @@
+package dev.ferry.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.support.TestInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Every lint rule with a case that trips it and one that must not, against real tables. */
+@QuarkusTest
+class ScriptLinterTest {
+
+    private static final String SCHEMA = "ferry_test_lint";
+
+    private final ScriptLinter linter = new ScriptLinter(Map.of(), 1_000);
+
+    @BeforeAll
+    static void tables() throws SQLException {
+        try (Connection c = TestInfrastructure.connect(""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS " + SCHEMA);
+        }
+        try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS filled (id INT PRIMARY KEY, name VARCHAR(100), amount DECIMAL(10,2), n BIGINT)");
+            s.execute("CREATE TABLE IF NOT EXISTS empty_one (id INT PRIMARY KEY)");
+            s.execute("CREATE TABLE IF NOT EXISTS big (id INT PRIMARY KEY, v INT)");
+            s.execute("INSERT IGNORE INTO filled VALUES (1, 'a', 1.00, 1)");
+            s.execute("INSERT IGNORE INTO big (id, v) WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 2000)"
+                    + " SELECT n, n FROM seq");
+            s.execute("ANALYZE TABLE big");
+        }
+    }
+
+    @Test
+    void dropTable() throws SQLException {
+        assertThat(rules("DROP TABLE filled;")).containsExactly("drop-table");
+        assertThat(rules("DROP TEMPORARY TABLE IF EXISTS tmp_x;")).isEmpty();
+        assertThat(rules("DROP INDEX ix ON filled;")).isEmpty();
+    }
+
+    @Test
+    void dropDatabase() throws SQLException {
+        assertThat(rules("DROP DATABASE other;")).containsExactly("drop-database");
+        assertThat(rules("CREATE DATABASE IF NOT EXISTS other;")).isEmpty();
+    }
+
+    @Test
+    void dropColumn() throws SQLException {
+        assertThat(rules("ALTER TABLE filled DROP COLUMN name;")).containsExactly("drop-column");
+        assertThat(rules("ALTER TABLE filled DROP INDEX ix_name;")).isEmpty();
+    }
+
+    @Test
+    void truncate() throws SQLException {
+        assertThat(rules("TRUNCATE TABLE filled;")).containsExactly("truncate");
+        assertThat(rules("DELETE FROM filled WHERE id = 1;")).isEmpty();
+    }
+
+    @Test
+    void deleteAndUpdateWithoutWhere() throws SQLException {
+        assertThat(rules("DELETE FROM filled;")).containsExactly("delete-without-where");
+        assertThat(rules("UPDATE filled SET name = 'x';")).containsExactly("update-without-where");
+        assertThat(rules("UPDATE filled SET name = 'x' WHERE id = 1;")).isEmpty();
+    }
+
+    @Test
+    void renameOfTableOrColumn() throws SQLException {
+        assertThat(rules("RENAME TABLE filled TO renamed;")).containsExactly("rename");
+        assertThat(rules("ALTER TABLE filled RENAME COLUMN name TO title;")).containsExactly("rename");
+        assertThat(rules("ALTER TABLE filled CHANGE name title VARCHAR(100);")).containsExactly("rename");
+        assertThat(rules("ALTER TABLE filled CHANGE name name VARCHAR(200);")).isEmpty();
+    }
+
+    @Test
+    void columnNarrowed() throws SQLException {
+        assertThat(rules("ALTER TABLE filled MODIFY name VARCHAR(20);")).containsExactly("column-narrowed");
+        assertThat(rules("ALTER TABLE filled MODIFY n INT;")).containsExactly("column-narrowed");
+        assertThat(rules("ALTER TABLE filled MODIFY amount DECIMAL(8,2);")).containsExactly("column-narrowed");
+        assertThat(rules("ALTER TABLE filled MODIFY name VARCHAR(255);")).isEmpty();
+        assertThat(rules("ALTER TABLE filled MODIFY name TEXT;")).isEmpty();
+    }
+
+    @Test
+    void notNullWithoutDefaultOnATableWithRows() throws SQLException {
+        assertThat(rules("ALTER TABLE filled ADD COLUMN code VARCHAR(8) NOT NULL;")).containsExactly("not-null-without-default");
+        assertThat(rules("ALTER TABLE filled ADD COLUMN code VARCHAR(8) NOT NULL DEFAULT 'x';")).isEmpty();
+        assertThat(rules("ALTER TABLE empty_one ADD COLUMN code VARCHAR(8) NOT NULL;")).isEmpty();
+    }
+
+    @Test
+    void indexOnALargeTableWithoutOnlineDdlIsAWarning() throws SQLException {
+        List<LintFinding> findings = lint("CREATE INDEX ix_v ON big (v);");
+        assertThat(findings).extracting(LintFinding::rule).containsExactly("index-without-online-ddl");
+        assertThat(findings.get(0).severity()).isEqualTo(LintSeverity.WARN);
+        assertThat(findings.get(0).blocks()).isFalse();
+        assertThat(rules("ALTER TABLE big ADD INDEX ix_v (v), ALGORITHM=INPLACE, LOCK=NONE;")).isEmpty();
+        assertThat(rules("CREATE INDEX ix_name ON filled (name);")).isEmpty();
+    }
+
+    @Test
+    void findingsNameScriptAndLineAndAWaiverWithAReasonCoversItsRule() throws SQLException {
+        String script = "CREATE TABLE t (id INT);\n\n-- ferry:allow drop-table the table was a temporary copy\nDROP TABLE t;\nDELETE FROM filled;\n";
+        List<LintFinding> findings = lint(script);
+        assertThat(findings).extracting(f -> f.rule() + ":" + f.line() + ":" + f.blocks())
+                .containsExactly("drop-table:4:false", "delete-without-where:5:true");
+        assertThat(findings.get(0).waiverReason()).isEqualTo("the table was a temporary copy");
+        assertThat(lint("-- ferry:allow drop-table\nDROP TABLE t;")).allMatch(LintFinding::blocks);
+    }
+
+    @Test
+    void severitiesAreConfigurable() throws SQLException {
+        ScriptLinter relaxed = new ScriptLinter(Map.of(LintRule.TRUNCATE, LintSeverity.OFF, LintRule.DROP_TABLE, LintSeverity.WARN), 1_000);
+        try (Connection c = TestInfrastructure.connect(SCHEMA)) {
+            List<LintFinding> findings = relaxed.lint("V9__x.sql", "TRUNCATE filled; DROP TABLE filled;", ScriptLinter.liveFacts(c));
+            assertThat(findings).extracting(f -> f.rule() + ":" + f.severity()).containsExactly("drop-table:WARN");
+        }
+    }
+
+    @Test
+    void statementsTheParserCannotReadStillGetCheckedByPattern() throws SQLException {
+        assertThat(rules("DROP TABLE IF EXISTS a, b CASCADE /* odd */ ;")).containsExactly("drop-table");
+        assertThat(rules("ALTER TABLE filled DROP COLUMN name, ALGORITHM=INSTANT, SOMETHING_NEW=1;")).containsExactly("drop-column");
+    }
+
+    private List<String> rules(String sql) throws SQLException {
+        return lint(sql).stream().map(LintFinding::rule).toList();
+    }
+
+    private List<LintFinding> lint(String sql) throws SQLException {
+        try (Connection c = TestInfrastructure.connect(SCHEMA)) {
+            return linter.lint("V9__test.sql", sql, ScriptLinter.liveFacts(c));
+        }
+    }
+}

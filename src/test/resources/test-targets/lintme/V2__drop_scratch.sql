@@ -1,0 +1,2 @@
+-- An unwaived destructive statement: blocked unless forced.
+DROP TABLE scratch;

@@ -1,0 +1,2 @@
+-- ferry:allow drop-table undoing V1
+DROP TABLE a;

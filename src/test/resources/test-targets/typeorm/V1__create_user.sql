@@ -1,0 +1,1 @@
+CREATE TABLE app_user (id INT NOT NULL PRIMARY KEY);

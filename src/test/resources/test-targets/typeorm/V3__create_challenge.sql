@@ -1,0 +1,1 @@
+CREATE TABLE challenge (id INT NOT NULL PRIMARY KEY);
