@@ -12,7 +12,7 @@ import dev.ferry.migration.LintSeverity;
 import dev.ferry.request.MigrationResult;
 import dev.ferry.request.RequestStatus;
 
-/** Decides which results deserve an alert: failures (critical) and forced runs past a block (warning). */
+/** Decides which results deserve an alert: failures (critical), forced runs past a block and backfills leaving users unlinked (warning). */
 public final class AlertPolicy {
 
     private AlertPolicy() {
@@ -41,6 +41,17 @@ public final class AlertPolicy {
             alerts.add(alert(Alert.Severity.warning, "forced-run", result,
                     result.action() + " on " + result.target() + " was forced past " + overridden.size() + " blocking finding(s)",
                     details));
+        }
+        if (result.backfill() != null && !result.backfill().dryRun() && result.backfill().failed() > 0) {
+            Map<String, Object> details = base(result);
+            details.put("runId", result.backfill().runId());
+            details.put("total", result.backfill().total());
+            details.put("linked", result.backfill().linked());
+            details.put("failed", result.backfill().failed());
+            details.put("failedByReason", result.backfill().failedByReason());
+            alerts.add(alert(Alert.Severity.warning, "backfill-unresolved", result, "Backfill " + result.backfill().runId() + " on "
+                    + result.target() + " left " + result.backfill().failed() + " of " + result.backfill().total()
+                    + " users unlinked", details));
         }
         return alerts;
     }

@@ -47,6 +47,14 @@ public class MigrationRunner {
                         + targets.all().stream().map(TargetDatabase::name).toList()));
     }
 
+    /** Runs other work that changes a target (a backfill) under the same lock as migrations. */
+    public <T> T withLock(String targetName, java.util.function.Function<TargetDatabase, T> work) {
+        TargetDatabase target = target(targetName);
+        try (TargetLock lock = TargetLock.acquire(target)) {
+            return work.apply(target);
+        }
+    }
+
     /** Every script the target knows of, applied or pending, as {@code migration:show} lists them. */
     public MigrationOutcome info(String targetName) {
         TargetDatabase target = target(targetName);

@@ -95,7 +95,7 @@ public final class TargetDatabase implements AutoCloseable {
     }
 
     /** A pooled connection; failures to connect become TARGET_UNAVAILABLE. */
-    Connection connection() {
+    public Connection connection() {
         try {
             return pool.getConnection();
         } catch (SQLException e) {

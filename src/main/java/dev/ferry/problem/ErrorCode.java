@@ -20,6 +20,7 @@ public enum ErrorCode {
     VALIDATION_FAILED(500, RequestStatus.FAILED, "The sandbox run did not match the reference data"),
     INTERRUPTED(500, RequestStatus.FAILED, "Ferry stopped while the request was running"),
     TARGET_UNAVAILABLE(503, RequestStatus.FAILED, "The target database could not be reached"),
+    KRATOS_UNAVAILABLE(503, RequestStatus.FAILED, "Kratos could not be reached after every retry"),
     REQUEST_NOT_FOUND(404, null, "No request with that id has been received"),
     TARGET_NOT_FOUND(404, null, "No target with that name is configured"),
     PUBLISH_FAILED(503, null, "The broker did not acknowledge the request"),

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.ferry.backfill.BackfillReport;
 import dev.ferry.migration.AppliedMigration;
 import dev.ferry.migration.LintFinding;
 import dev.ferry.migration.PlannedScript;
@@ -27,7 +28,7 @@ public record MigrationResult(
         List<PlannedScript> plan,
         List<LintFinding> lint,
         Object validation,
-        Object backfill,
+        BackfillReport backfill,
         ErrorInfo error,
         String instance) {
 

@@ -53,4 +53,7 @@ public class RequestEntry extends PanacheEntityBase {
     public LocalDateTime heartbeatAt;
 
     public int deliveries;
+
+    @Column(name = "progress")
+    public String progress;
 }

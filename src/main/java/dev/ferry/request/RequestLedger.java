@@ -78,6 +78,11 @@ public class RequestLedger {
                 utc(now), requestId, instance);
     }
 
+    /** Stores the progress of a long request (JSON), shown by the REST API while it runs. */
+    public void progress(String requestId, String progressJson) {
+        update("UPDATE ferry_request SET progress = ? WHERE request_id = ?", progressJson, requestId);
+    }
+
     /** Takes over a RUNNING request whose owner stopped beating; true if this instance now owns it. */
     public boolean takeOver(String requestId, Instant staleBefore, String instance, Instant now) {
         return update("UPDATE ferry_request SET instance = ?, heartbeat_at = ? WHERE request_id = ? AND status = 'RUNNING'"

@@ -24,7 +24,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import java.util.List;
+
 import dev.ferry.alert.Alert;
+import dev.ferry.backfill.BackfillOptions;
+import dev.ferry.backfill.BackfillProgress;
+import dev.ferry.backfill.BackfillReport;
+import dev.ferry.backfill.UserAuthIdBackfill;
 import dev.ferry.alert.AlertPolicy;
 import dev.ferry.migration.TypeOrmBaseline;
 import dev.ferry.migration.UndoRunner;
@@ -50,6 +56,7 @@ public class RequestProcessor {
     private final MigrationRunner runner;
     private final UndoRunner undo;
     private final TypeOrmBaseline baseline;
+    private final UserAuthIdBackfill backfill;
     private final EventPublisher publisher;
     private final RequestsConfig config;
     private final String instance;
@@ -60,7 +67,8 @@ public class RequestProcessor {
     });
 
     public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
-            UndoRunner undo, TypeOrmBaseline baseline, EventPublisher publisher, RequestsConfig config) {
+            UndoRunner undo, TypeOrmBaseline baseline, UserAuthIdBackfill backfill, EventPublisher publisher, RequestsConfig config) {
+        this.backfill = backfill;
         this.undo = undo;
         this.baseline = baseline;
         this.mapper = mapper;
@@ -122,7 +130,8 @@ public class RequestProcessor {
                 TimeUnit.MILLISECONDS);
         try {
             Action action = validator.validate(request);
-            return resultOf(request, receivedAt, startedAt, execute(action, request));
+            Executed executed = execute(action, request);
+            return resultOf(request, receivedAt, startedAt, executed.outcome(), executed.backfill());
         } catch (FerryException e) {
             return resultOf(request, receivedAt, startedAt, MigrationOutcome.failed(e));
         } catch (RuntimeException e) {
@@ -134,16 +143,36 @@ public class RequestProcessor {
         }
     }
 
-    private MigrationOutcome execute(Action action, MigrationRequest request) {
+    /** What an action produced: the migration outcome, and a backfill's report. */
+    private record Executed(MigrationOutcome outcome, BackfillReport backfill) {
+    }
+
+    private Executed execute(Action action, MigrationRequest request) {
         Optional<String> toVersion = Optional.ofNullable(request.toVersion());
-        return switch (action) {
+        MigrationOutcome outcome = switch (action) {
             case MIGRATE -> runner.migrate(request.target(), toVersion, request.isForced(), request.isDryRun());
             case REVERT -> undo.revert(request.target(), request.steps(), toVersion, request.isForced(), request.isDryRun());
             case BASELINE -> baseline.baseline(request.target());
             case INFO -> runner.info(request.target());
             case REPAIR -> request.isDryRun() ? runner.info(request.target()) : runner.repair(request.target());
+            case BACKFILL -> null;
             default -> throw new FerryException(ErrorCode.UNSUPPORTED_ACTION, "Action " + action.wireName() + " is not available");
         };
+        if (action != Action.BACKFILL) {
+            return new Executed(outcome, null);
+        }
+        BackfillOptions options = BackfillOptions.from(request.options(), request.isDryRun());
+        UserAuthIdBackfill.Outcome done = backfill.run(request.target(), request.requestId(), options,
+                progress -> recordProgress(request.requestId(), progress));
+        return new Executed(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), done.report());
+    }
+
+    private void recordProgress(String requestId, BackfillProgress progress) {
+        try {
+            ledger.progress(requestId, publisher.toJson(progress));
+        } catch (RuntimeException e) {
+            LOG.warnf("Progress of %s not recorded: %s", requestId, e.getMessage());
+        }
     }
 
     /** A request id seen before: re-publish its result, wait for its live owner, or finish a dead owner's run. */
@@ -169,10 +198,13 @@ public class RequestProcessor {
         }
     }
 
-    /** Read-only work is simply run again; a change is reported from the target's own history. */
+    /**
+     * Read-only work is simply run again, and so is a backfill, which continues with the users still
+     * unlinked; a schema change is reported from the target's own history.
+     */
     private MigrationResult recover(MigrationRequest request, LedgerRecord known) {
         Optional<Action> action = Action.fromWire(known.action());
-        if (action.isEmpty() || !action.get().changesTarget() || request.isDryRun()) {
+        if (action.isEmpty() || !action.get().changesTarget() || request.isDryRun() || action.get() == Action.BACKFILL) {
             return run(request, known.receivedAt());
         }
         Instant startedAt = known.startedAt() == null ? known.receivedAt() : known.startedAt();
@@ -213,6 +245,11 @@ public class RequestProcessor {
     }
 
     private MigrationResult resultOf(MigrationRequest request, Instant receivedAt, Instant startedAt, MigrationOutcome outcome) {
+        return resultOf(request, receivedAt, startedAt, outcome, null);
+    }
+
+    private MigrationResult resultOf(MigrationRequest request, Instant receivedAt, Instant startedAt, MigrationOutcome outcome,
+            BackfillReport backfillReport) {
         Instant finishedAt = Instant.now();
         FerryException failure = outcome.failure();
         MigrationResult.ErrorInfo error = failure == null ? null
@@ -223,7 +260,7 @@ public class RequestProcessor {
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
                 outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(),
                 outcome.lint() == null ? java.util.List.of() : outcome.lint(),
-                null, null, error, instance);
+                null, backfillReport, error, instance);
     }
 
     private MigrationResult readResult(String json) {

@@ -27,12 +27,13 @@ public record RequestView(
         Instant finishedAt,
         String instance,
         int deliveries,
+        @JsonRawValue String progress,
         @JsonRawValue String result) {
 
     static RequestView of(RequestEntry e, boolean withResult) {
         return new RequestView(e.requestId, e.action, e.target, e.status, e.dryRun, e.forced, e.requestedBy, e.reason,
                 e.errorCode, utc(e.receivedAt), utc(e.startedAt), utc(e.finishedAt), e.instance, e.deliveries,
-                withResult ? e.result : null);
+                e.progress, withResult ? e.result : null);
     }
 
     private static Instant utc(LocalDateTime time) {

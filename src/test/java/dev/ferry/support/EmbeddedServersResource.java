@@ -21,6 +21,7 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
         TestInfrastructure.remember(config);
         TestInfrastructure.dropTestSchemasOnce();
         config.put("ferry.test.scripts-dir", Path.of("src/test/resources/test-targets").toAbsolutePath().toString());
+        config.put("ferry.kratos.admin-url", KratosStub.instance().baseUrl());
         config.put("ferry.test.work-dir", Path.of("target/test-work").toAbsolutePath().toString());
         config.put("ferry.test.bench-dir", Path.of("target/bench").toAbsolutePath().toString());
         return config;
