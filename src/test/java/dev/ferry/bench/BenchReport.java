@@ -30,9 +30,37 @@ final class BenchReport {
                 ferry.length));
     }
 
+    /** Ferry must reach at least {@code minRatio} of the baseline (throughput figures). */
+    void atLeast(String name, String unit, double ferry, String baseline, double baselineValue, double minRatio, int runs) {
+        double ratio = round(ferry / baselineValue);
+        figures.add(new Figure(name, unit, round(ferry), baseline, round(baselineValue), ratio, "ratio >= " + minRatio,
+                ratio >= minRatio, runs));
+    }
+
+    /** An absolute ceiling, with the baseline shown for context. */
+    void atMost(String name, String unit, double ferry, String baseline, double baselineValue, double max, int runs) {
+        figures.add(new Figure(name, unit, round(ferry), baseline, round(baselineValue), round(ferry / baselineValue),
+                "ferry < " + max + " " + unit, ferry < max, runs));
+    }
+
     void overhead(String name, String unit, double ferry, String baseline, double baselineValue, double maxOverhead, int runs) {
         figures.add(new Figure(name, unit, round(ferry), baseline, round(baselineValue), round(ferry / baselineValue),
                 "ferry - baseline < " + maxOverhead + " " + unit, ferry - baselineValue < maxOverhead, runs));
+    }
+
+    /** Adds this report's figures to results already written in this run (several benchmark classes). */
+    void appendTo(Path folder) throws IOException {
+        Path json = folder.resolve("results.json");
+        if (Files.exists(json)) {
+            com.fasterxml.jackson.databind.JsonNode existing = new ObjectMapper().readTree(json.toFile()).path("figures");
+            List<Figure> earlier = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode f : existing) {
+                earlier.add(new ObjectMapper().treeToValue(f, Figure.class));
+            }
+            earlier.removeIf(f -> figures.stream().anyMatch(mine -> mine.name().equals(f.name())));
+            figures.addAll(0, earlier);
+        }
+        write(folder);
     }
 
     void write(Path folder) throws IOException {

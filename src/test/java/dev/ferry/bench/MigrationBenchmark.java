@@ -50,7 +50,7 @@ class MigrationBenchmark {
     @AfterAll
     static void writeReport() throws Exception {
         kafka.close();
-        REPORT.write(BENCH);
+        REPORT.appendTo(BENCH);
     }
 
     @Test
