@@ -20,6 +20,16 @@ import io.restassured.http.ContentType;
 @QuarkusIntegrationTest
 class FerryIT {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        io.restassured.RestAssured.requestSpecification = dev.ferry.support.TestTokens.asOperator();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forget() {
+        io.restassured.RestAssured.requestSpecification = null;
+    }
+
     @Test
     void walkThrough() {
         String id = "it-" + UUID.randomUUID();

@@ -18,6 +18,7 @@ public final class EmbeddedInfrastructure {
     private static final Logger LOG = Logger.getLogger(EmbeddedInfrastructure.class);
     private static final String MARIADB_PORT = "ferry-embedded.mariadb-port";
     private static final String KAFKA_BOOTSTRAP = "ferry-embedded.kafka-bootstrap";
+    private static final String TOKENS_PRINTED = "ferry-embedded.tokens-printed";
 
     private EmbeddedInfrastructure() {
     }
@@ -60,6 +61,13 @@ public final class EmbeddedInfrastructure {
             } else {
                 Topics.create(bootstrap);
             }
+            DevTokens tokens = DevTokens.in(home);
+            config.put("mp.jwt.verify.publickey", tokens.publicKey());
+            config.put("mp.jwt.verify.issuer", DevTokens.ISSUER);
+            if (System.getProperty(TOKENS_PRINTED) == null) {
+                System.setProperty(TOKENS_PRINTED, "true");
+                printTokens(home, tokens);
+            }
             return config;
         }
     }
@@ -73,6 +81,19 @@ public final class EmbeddedInfrastructure {
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Bearer tokens for trying the API, valid 30 days, also written to tokens.env beside the data. */
+    private static void printTokens(Path home, DevTokens tokens) {
+        String operator = tokens.token("dev-operator", java.util.List.of("operator", "viewer"), java.time.Duration.ofDays(30));
+        String viewer = tokens.token("dev-viewer", java.util.List.of("viewer"), java.time.Duration.ofDays(30));
+        try {
+            java.nio.file.Files.writeString(home.resolve("tokens.env"), "OPERATOR_TOKEN=" + operator + "\nVIEWER_TOKEN=" + viewer + "\n");
+        } catch (java.io.IOException e) {
+            LOG.warnf("Could not write %s: %s", home.resolve("tokens.env"), e.getMessage());
+        }
+        LOG.infof("Dev tokens (also in %s): source it, then curl -H \"Authorization: Bearer $OPERATOR_TOKEN\" ...",
+                home.resolve("tokens.env"));
     }
 
     private static String envOr(String name, String fallback) {

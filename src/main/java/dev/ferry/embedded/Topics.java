@@ -24,11 +24,16 @@ public final class Topics {
     }
 
     public static void create(String bootstrapServers) {
+        create(bootstrapServers, "");
+    }
+
+    /** The four topics with a name prefix, for tests that run Ferry processes apart from the others. */
+    public static void create(String bootstrapServers, String prefix) {
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
         try (Admin admin = Admin.create(config)) {
-            for (String topic : List.of(REQUESTS, RESULTS, ALERTS, DEAD_LETTERS)) {
+            for (String topic : List.of(REQUESTS, RESULTS, ALERTS, DEAD_LETTERS).stream().map(t -> prefix + t).toList()) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {

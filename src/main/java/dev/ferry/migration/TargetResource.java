@@ -2,6 +2,7 @@ package dev.ferry.migration;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -11,12 +12,17 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
 /** The configured targets and their migrations. Flyway is blocking JDBC, so these run on worker threads. */
 @Path("/api/targets")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
+@SecurityRequirement(name = "bearer")
 public class TargetResource {
 
     private final TargetRegistry targets;

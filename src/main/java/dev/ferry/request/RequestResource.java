@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -22,64 +26,89 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Submit requests and read the ledger. */
 @Path("/api/requests")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
+@SecurityRequirement(name = "bearer")
 public class RequestResource {
 
-    private final RequestValidator validator;
-    private final MutinyEmitter<String> submissions;
-    private final ObjectMapper mapper;
+    private final RequestSubmitter submitter;
 
-    public RequestResource(RequestValidator validator, @Channel("request-submissions") MutinyEmitter<String> submissions,
-            ObjectMapper mapper) {
-        this.validator = validator;
-        this.submissions = submissions;
-        this.mapper = mapper;
+    private final Pool ledger;
+
+    public RequestResource(RequestSubmitter submitter, Pool ledger) {
+        this.submitter = submitter;
+        this.ledger = ledger;
+    }
+
+    @GET
+    @Path("/{requestId}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Server-sent events of a request", description = "'progress' events (JSON) while it runs, then one 'result'"
+            + " event with the MigrationResult, then the stream ends.")
+    public Multi<OutboundSseEvent> events(@PathParam("requestId") String requestId, @Context Sse sse) {
+        AtomicReference<String> lastProgress = new AtomicReference<>();
+        AtomicBoolean finished = new AtomicBoolean();
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofMillis(500))
+                .select().first(Duration.ofHours(2))
+                .select().first(tick -> !finished.get())
+                .onItem().transformToUniAndConcatenate(tick -> ledger
+                        .preparedQuery("SELECT status, progress, result FROM ferry_request WHERE request_id = ?")
+                        .execute(Tuple.of(requestId)))
+                .onItem().transformToIterable(rows -> {
+                    List<OutboundSseEvent> events = new ArrayList<>(2);
+                    if (!rows.iterator().hasNext()) {
+                        return events;
+                    }
+                    Row row = rows.iterator().next();
+                    String progress = row.getString("progress");
+                    if (progress != null && !progress.equals(lastProgress.getAndSet(progress))) {
+                        events.add(sse.newEventBuilder().name("progress").data(progress).mediaType(MediaType.TEXT_PLAIN_TYPE).build());
+                    }
+                    if (RequestStatus.valueOf(row.getString("status")).isFinal() && row.getString("result") != null) {
+                        events.add(sse.newEventBuilder().name("result").data(row.getString("result")).mediaType(MediaType.TEXT_PLAIN_TYPE)
+                                .build());
+                        finished.set(true);
+                    }
+                    return events;
+                });
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a migration request", description = "Validates the request and publishes it to"
             + " migration-requests keyed by target. The result appears at the returned location once Ferry has run it.")
     @APIResponse(responseCode = "202", description = "Published; see Location")
     @APIResponse(responseCode = "400", description = "INVALID_REQUEST, UNKNOWN_TARGET or UNSUPPORTED_ACTION (problem+json)")
     @APIResponse(responseCode = "503", description = "PUBLISH_FAILED: the broker did not acknowledge (problem+json)")
+    @APIResponse(responseCode = "401", description = "UNAUTHENTICATED (problem+json)")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: needs the operator role (problem+json)")
     public Uni<Response> submit(@NotNull(message = "a JSON request body is required") @Valid MigrationRequest request) {
-        Action action = validator.validate(request);
-        String json;
-        try {
-            json = mapper.writeValueAsString(request);
-        } catch (JsonProcessingException e) {
-            throw new FerryException(ErrorCode.INVALID_REQUEST, "The request cannot be serialised");
-        }
-        URI location = URI.create("/api/requests/" + request.requestId());
-        Message<String> message = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(request.target()).build());
-        return submissions.sendMessage(message)
-                .onFailure().transform(e -> new FerryException(ErrorCode.PUBLISH_FAILED,
-                        "The broker did not acknowledge the request: " + e.getMessage()))
-                .map(ignored -> Response.accepted(new SubmittedRequest(request.requestId(), request.target(), action.wireName(),
-                        location.toString())).location(location).build());
+        return submitter.submit(request).map(submitted -> Response.accepted(submitted)
+                .location(URI.create(submitted.location())).build());
     }
 
     @GET

@@ -48,7 +48,9 @@ class BackfillCrashIT {
                     .willReturn(aResponse().withHeader("Content-Type", "application/json").withFixedDelay(40)
                             .withBody("[{\"id\":\"" + UserAuthIdBackfillTest.identity("crash-" + n) + "\",\"state\":\"active\"}]")));
         }
-        KafkaTestClient kafka = KafkaTestClient.get();
+        KafkaTestClient kafka = KafkaTestClient.withTopicPrefix("crash-");
+        config.putAll(kafka.topicConfig());
+        config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-crash");
 
         FerryProcess first = FerryProcess.start(config, "ferry-crash-first");
         String migrate = "crash-migrate-" + UUID.randomUUID();

@@ -21,6 +21,16 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class RequestRestTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        io.restassured.RestAssured.requestSpecification = dev.ferry.support.TestTokens.asOperator();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forget() {
+        io.restassured.RestAssured.requestSpecification = null;
+    }
+
     @Test
     void submittedRequestIsPublishedRunAndReadableFromTheLedger() {
         String id = "rest-" + UUID.randomUUID();

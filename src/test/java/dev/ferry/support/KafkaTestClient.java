@@ -37,13 +37,16 @@ public final class KafkaTestClient implements AutoCloseable {
     private final Thread poller;
     private volatile boolean running = true;
 
-    private KafkaTestClient(String bootstrap) {
+    private final String prefix;
+
+    private KafkaTestClient(String bootstrap, String prefix) {
+        this.prefix = prefix;
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "ferry-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of("migration-results", "migration-alerts", "migration-requests-dlq"));
+        consumer.subscribe(List.of(prefix + "migration-results", prefix + "migration-alerts", prefix + "migration-requests-dlq"));
         poller = new Thread(() -> {
             try (consumer) {
                 while (running) {
@@ -57,9 +60,29 @@ public final class KafkaTestClient implements AutoCloseable {
 
     public static synchronized KafkaTestClient get() {
         if (shared == null) {
-            shared = new KafkaTestClient(TestInfrastructure.bootstrapServers());
+            shared = new KafkaTestClient(TestInfrastructure.bootstrapServers(), "");
         }
         return shared;
+    }
+
+    /**
+     * A client of topics named {@code <prefix>migration-requests} and so on, for Ferry processes that
+     * a test configures with those topics so that no other Ferry of the test JVM answers them.
+     */
+    public static KafkaTestClient withTopicPrefix(String prefix) {
+        dev.ferry.embedded.Topics.create(TestInfrastructure.bootstrapServers(), prefix);
+        return new KafkaTestClient(TestInfrastructure.bootstrapServers(), prefix);
+    }
+
+    /** The configuration that points a Ferry process at this client's topics. */
+    public Map<String, String> topicConfig() {
+        Map<String, String> config = new java.util.HashMap<>();
+        config.put("mp.messaging.incoming.migration-requests.topic", prefix + "migration-requests");
+        config.put("mp.messaging.outgoing.request-submissions.topic", prefix + "migration-requests");
+        config.put("mp.messaging.outgoing.migration-results.topic", prefix + "migration-results");
+        config.put("mp.messaging.outgoing.migration-alerts.topic", prefix + "migration-alerts");
+        config.put("mp.messaging.outgoing.migration-requests-dlq.topic", prefix + "migration-requests-dlq");
+        return config;
     }
 
     public void send(String key, String json) {
@@ -68,7 +91,7 @@ public final class KafkaTestClient implements AutoCloseable {
 
     public void send(String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>("migration-requests", key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(prefix + "migration-requests", key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Could not publish a test request", e);
         }
@@ -89,15 +112,15 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     public List<JsonNode> results(String requestId) {
-        return onTopic("migration-results").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
+        return onTopic(prefix + "migration-results").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
     }
 
     public List<JsonNode> alerts(String requestId) {
-        return onTopic("migration-alerts").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
+        return onTopic(prefix + "migration-alerts").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
     }
 
     public List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
-        return received.stream().filter(r -> r.topic().equals("migration-requests-dlq") && key.equals(r.key())).toList();
+        return received.stream().filter(r -> r.topic().equals(prefix + "migration-requests-dlq") && key.equals(r.key())).toList();
     }
 
     /** Waits for the first result of a request. */

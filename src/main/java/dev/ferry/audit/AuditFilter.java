@@ -1,0 +1,125 @@
+package dev.ferry.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The list and export filters, checked and turned into a WHERE clause with bound parameters: no
+ * parameter ever reaches the SQL as text.
+ */
+record AuditFilter(List<String> statuses, String reason, String runId, String emailPrefix, LocalDateTime from, LocalDateTime to,
+        boolean unresolvedOnly) {
+
+    private static final Set<String> STATUSES = Set.of("success", "failed", "resolved");
+    private static final Set<String> REASONS = Set.of("missing", "duplicate", "error");
+
+    static AuditFilter parse(List<String> statuses, String reason, String runId, String emailPrefix, String from, String to,
+            boolean unresolvedOnly) {
+        List<String> checked = new ArrayList<>();
+        for (String status : statuses == null ? List.<String> of() : statuses) {
+            if (!STATUSES.contains(status)) {
+                throw bad("status", "must be success, failed or resolved, not '" + status + "'");
+            }
+            checked.add(status);
+        }
+        if (reason != null && !REASONS.contains(reason)) {
+            throw bad("reason", "must be missing, duplicate or error, not '" + reason + "'");
+        }
+        if (runId != null && (runId.isBlank() || runId.length() > 128)) {
+            throw bad("runId", "must be 1-128 characters");
+        }
+        if (emailPrefix != null && (emailPrefix.isEmpty() || emailPrefix.length() > 255)) {
+            throw bad("emailPrefix", "must be 1-255 characters");
+        }
+        LocalDateTime fromTime = time("from", from);
+        LocalDateTime toTime = time("to", to);
+        if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
+            throw bad("from", "must be before 'to'");
+        }
+        return new AuditFilter(List.copyOf(checked), reason, runId, emailPrefix, fromTime, toTime, unresolvedOnly);
+    }
+
+    /** " AND ..." conditions for these filters, their values appended to {@code params}. */
+    String where(Tuple params) {
+        StringBuilder sql = new StringBuilder();
+        if (!statuses.isEmpty()) {
+            sql.append(" AND resolution_status IN (").append(String.join(", ", java.util.Collections.nCopies(statuses.size(), "?")))
+                    .append(")");
+            statuses.forEach(params::addString);
+        }
+        if (unresolvedOnly) {
+            sql.append(" AND resolution_status = 'failed'");
+        }
+        if (reason != null) {
+            sql.append(" AND failure_reason = ?");
+            params.addString(reason);
+        }
+        if (runId != null) {
+            sql.append(" AND run_id = ?");
+            params.addString(runId);
+        }
+        if (emailPrefix != null) {
+            sql.append(" AND email LIKE ? ESCAPE '!'");
+            params.addString(emailPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        if (from != null) {
+            sql.append(" AND attempted_at >= ?");
+            params.addLocalDateTime(from);
+        }
+        if (to != null) {
+            sql.append(" AND attempted_at < ?");
+            params.addLocalDateTime(to);
+        }
+        return sql.toString();
+    }
+
+    /** An ISO instant ({@code 2026-11-25T10:00:00Z}) or date ({@code 2026-11-25}, midnight UTC). */
+    private static LocalDateTime time(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay()
+                    : LocalDateTime.ofInstant(Instant.parse(value), ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw bad(name, "must be an ISO date (2026-11-25) or instant (2026-11-25T10:00:00Z), not '" + value + "'");
+        }
+    }
+
+    static FerryException bad(String parameter, String message) {
+        return new FerryException(ErrorCode.INVALID_REQUEST, "Parameter '" + parameter + "': " + message, null,
+                Map.of("parameter", parameter), null);
+    }
+
+    /** Opaque keyset position (attempted_at, id) of the last row of a page. */
+    record Cursor(LocalDateTime attemptedAt, long id) {
+
+        static String encode(AuditRow last) {
+            String raw = LocalDateTime.ofInstant(last.attemptedAt(), ZoneOffset.UTC) + "|" + last.id();
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = raw.indexOf('|');
+                return new Cursor(LocalDateTime.parse(raw.substring(0, bar)), Long.parseLong(raw.substring(bar + 1)));
+            } catch (IllegalArgumentException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+                throw bad("after", "not a cursor from this API");
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ferry.embedded;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Dev and test only: an RSA key pair kept under the embedded servers' folder, and RS256 bearer tokens
+ * signed with it, so the role-protected API can be tried without an identity provider. Production
+ * verifies tokens with the public key of the real issuer (see README, "Security").
+ */
+public final class DevTokens {
+
+    public static final String ISSUER = "https://ferry.dev/dev-issuer";
+
+    private final KeyPair keys;
+
+    private DevTokens(KeyPair keys) {
+        this.keys = keys;
+    }
+
+    /** The key pair stored in {@code folder}, created on first use. */
+    public static DevTokens in(Path folder) {
+        try {
+            Path privateFile = folder.resolve("jwt-private.der");
+            Path publicFile = folder.resolve("jwt-public.der");
+            KeyFactory rsa = KeyFactory.getInstance("RSA");
+            if (Files.exists(privateFile) && Files.exists(publicFile)) {
+                return new DevTokens(new KeyPair(rsa.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile))),
+                        rsa.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile)))));
+            }
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            Files.createDirectories(folder);
+            Files.write(privateFile, pair.getPrivate().getEncoded());
+            Files.write(publicFile, pair.getPublic().getEncoded());
+            return new DevTokens(pair);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot prepare the dev token keys: " + e.getMessage(), e);
+        }
+    }
+
+    /** The public key as MicroProfile JWT's {@code mp.jwt.verify.publickey} takes it. */
+    public String publicKey() {
+        PublicKey key = keys.getPublic();
+        return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /** A token for {@code user} with these roles (the {@code groups} claim). */
+    public String token(String user, List<String> roles, Duration validFor) {
+        Instant now = Instant.now();
+        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+        StringBuilder groups = new StringBuilder();
+        for (String role : roles) {
+            groups.append(groups.isEmpty() ? "" : ",").append('"').append(role).append('"');
+        }
+        String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + user + "\",\"upn\":\"" + user + "\",\"groups\":[" + groups + "],"
+                + "\"iat\":" + now.getEpochSecond() + ",\"exp\":" + now.plus(validFor).getEpochSecond() + ",\"jti\":\""
+                + UUID.randomUUID() + "\"}";
+        String signingInput = base64Url(header) + "." + base64Url(claims);
+        try {
+            Signature rs256 = Signature.getInstance("SHA256withRSA");
+            PrivateKey key = keys.getPrivate();
+            rs256.initSign(key);
+            rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rs256.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot sign a dev token", e);
+        }
+    }
+
+    private static String base64Url(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}

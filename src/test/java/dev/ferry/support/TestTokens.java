@@ -1,0 +1,37 @@
+package dev.ferry.support;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.ferry.embedded.DevTokens;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.specification.RequestSpecification;
+
+/** Bearer tokens signed with the test key pair that the application under test trusts. */
+public final class TestTokens {
+
+    private TestTokens() {
+    }
+
+    public static String operator() {
+        return keys().token("test-operator", List.of("operator", "viewer"), Duration.ofHours(1));
+    }
+
+    public static String viewer() {
+        return keys().token("test-viewer", List.of("viewer"), Duration.ofHours(1));
+    }
+
+    public static String withRoles(String user, List<String> roles, Duration validFor) {
+        return keys().token(user, roles, validFor);
+    }
+
+    /** RestAssured requests carrying an operator token. */
+    public static RequestSpecification asOperator() {
+        return new RequestSpecBuilder().addHeader("Authorization", "Bearer " + operator()).build();
+    }
+
+    private static DevTokens keys() {
+        return DevTokens.in(Path.of("target/ferry-test").toAbsolutePath());
+    }
+}
