@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -30,7 +29,9 @@ public class RequestLedger {
     /** Records the request as RUNNING by {@code instance}; false if the id is already known. */
     public boolean claim(MigrationRequest request, String payload, Instant receivedAt, String instance) {
         String sql = "INSERT INTO ferry_request (request_id, action, target, status, dry_run, forced, requested_by, reason,"
-                + " payload, received_at, started_at, instance, heartbeat_at) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " payload, received_at, started_at, instance, heartbeat_at) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                // A known id only counts one more delivery: 1 row affected means inserted, 2 means it existed.
+                + " ON DUPLICATE KEY UPDATE deliveries = deliveries + 1";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, request.requestId());
             ps.setString(2, truncate(request.action(), 32));
@@ -44,11 +45,7 @@ public class RequestLedger {
             ps.setObject(10, utc(receivedAt));
             ps.setString(11, instance);
             ps.setObject(12, utc(receivedAt));
-            ps.executeUpdate();
-            return true;
-        } catch (SQLIntegrityConstraintViolationException duplicate) {
-            incrementDeliveries(request.requestId());
-            return false;
+            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new LedgerUnavailableException(e);
         }
@@ -100,10 +97,6 @@ public class RequestLedger {
     /** Notes that the broker acknowledged the result, so a redelivery re-publishes it as a duplicate. */
     public void markPublished(String requestId, Instant now) {
         update("UPDATE ferry_request SET published_at = ? WHERE request_id = ? AND published_at IS NULL", utc(now), requestId);
-    }
-
-    private void incrementDeliveries(String requestId) {
-        update("UPDATE ferry_request SET deliveries = deliveries + 1 WHERE request_id = ?", requestId);
     }
 
     private int update(String sql, Object... params) {
