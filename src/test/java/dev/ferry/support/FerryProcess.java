@@ -38,8 +38,14 @@ public final class FerryProcess {
         command.add("-Dquarkus.http.port=0");
         command.add("-Dquarkus.log.console.color=false");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
+        Path nativeImage = System.getProperty("native.image.path") == null ? null : Path.of(System.getProperty("native.image.path"));
+        if (nativeImage != null && Files.isExecutable(nativeImage)) {
+            // ./mvnw verify -Dnative: the same fault tests against the native binary.
+            command.set(0, nativeImage.toAbsolutePath().toString());
+        } else {
+            command.add("-jar");
+            command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(deadline)) {
@@ -54,6 +60,10 @@ public final class FerryProcess {
         }
         process.destroyForcibly();
         throw new IllegalStateException("Ferry did not start within 90 s; see " + log);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public int port() {
