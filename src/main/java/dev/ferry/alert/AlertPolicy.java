@@ -30,7 +30,8 @@ public final class AlertPolicy {
                 }
             }
             String code = result.error() == null ? "FAILED" : result.error().code();
-            alerts.add(alert(Alert.Severity.critical, "request-failed", result,
+            String kind = "VALIDATION_FAILED".equals(code) ? "validation-mismatch" : "request-failed";
+            alerts.add(alert(Alert.Severity.critical, kind, result,
                     result.action() + " on " + result.target() + " failed: " + code, details));
         }
         List<LintFinding> overridden = result.lint() == null ? List.of()

@@ -51,7 +51,7 @@ public final class TargetDatabase implements AutoCloseable {
      * Flyway over Ferry's pool; {@code toVersion} limits migrate to that version. The unlimited
      * instance is built once: configuring Flyway costs more than most {@code info} calls.
      */
-    Flyway flyway(Optional<String> toVersion) {
+    public Flyway flyway(Optional<String> toVersion) {
         if (toVersion.isEmpty()) {
             Flyway flyway = unlimited;
             if (flyway == null) {
@@ -74,6 +74,34 @@ public final class TargetDatabase implements AutoCloseable {
                 .communityDBSupportEnabled(true);
         toVersion.ifPresent(flyway::target);
         return flyway.load();
+    }
+
+    /** This target's scripts applied to another schema of the same server (a validation sandbox). */
+    public Flyway flywayOnSchema(String schema, Optional<String> toVersion) {
+        FluentConfiguration flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
+                .dataSource(jdbcUrlFor(schema), config.username().orElse(null), config.password().orElse(null))
+                .locations(config.locations().toArray(String[]::new))
+                .table(config.historyTable())
+                .validateMigrationNaming(false)
+                .cleanDisabled(true)
+                .communityDBSupportEnabled(true);
+        toVersion.ifPresent(flyway::target);
+        return flyway.load();
+    }
+
+    /** The target's JDBC URL pointing at another schema of the same server. */
+    public String jdbcUrlFor(String schema) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(jdbc:[a-z]+://[^/?]+)(/[^?]*)?(\\?.*)?$").matcher(config.jdbcUrl());
+        if (!m.matches()) {
+            throw new IllegalStateException("Cannot derive a sandbox URL from the JDBC URL of target " + name);
+        }
+        String query = m.group(3) == null ? "" : m.group(3).replaceAll("([?&])createDatabaseIfNotExist=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        return m.group(1) + "/" + schema + query;
+    }
+
+    /** The script files of this target, by name. */
+    public Optional<String> scriptText(String scriptName) {
+        return scripts.read(scriptName).map(ScriptCatalog.Script::text);
     }
 
     ScriptCatalog scripts() {

@@ -51,9 +51,26 @@ public interface TargetsConfig {
          */
         Optional<String> typeormMapping();
 
+        /** Folder of reference CSVs ({@code <table>.csv}) that {@code validate} compares against. */
+        Optional<String> referenceData();
+
+        Validation validation();
+
         /** TypeORM's history table in the target. */
         @WithDefault("migrations")
         String typeormTable();
+    }
+
+    interface Validation {
+        /** Columns left out of exports and comparisons because they change on every run. */
+        @WithDefault("createdDate,updatedDate,version")
+        List<String> volatileColumns();
+
+        /** Copy at most this many rows of each table into the sandbox (very large tables). */
+        Optional<Integer> sampleRows();
+
+        /** Tables to export and compare, instead of the ones detected from the scripts. */
+        Optional<List<String>> tables();
     }
 
     interface Lint {

@@ -8,6 +8,7 @@ import dev.ferry.backfill.BackfillReport;
 import dev.ferry.migration.AppliedMigration;
 import dev.ferry.migration.LintFinding;
 import dev.ferry.migration.PlannedScript;
+import dev.ferry.validation.ValidationReport;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The one outcome of a request, published on {@code migration-results} keyed by requestId. */
@@ -27,7 +28,7 @@ public record MigrationResult(
         List<AppliedMigration> migrations,
         List<PlannedScript> plan,
         List<LintFinding> lint,
-        Object validation,
+        ValidationReport validation,
         BackfillReport backfill,
         ErrorInfo error,
         String instance) {

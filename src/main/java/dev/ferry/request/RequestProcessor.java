@@ -31,6 +31,8 @@ import dev.ferry.backfill.BackfillOptions;
 import dev.ferry.backfill.BackfillProgress;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.backfill.UserAuthIdBackfill;
+import dev.ferry.validation.SandboxValidator;
+import dev.ferry.validation.ValidationReport;
 import dev.ferry.alert.AlertPolicy;
 import dev.ferry.migration.TypeOrmBaseline;
 import dev.ferry.migration.UndoRunner;
@@ -57,6 +59,7 @@ public class RequestProcessor {
     private final UndoRunner undo;
     private final TypeOrmBaseline baseline;
     private final UserAuthIdBackfill backfill;
+    private final SandboxValidator sandbox;
     private final EventPublisher publisher;
     private final RequestsConfig config;
     private final String instance;
@@ -67,7 +70,9 @@ public class RequestProcessor {
     });
 
     public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
-            UndoRunner undo, TypeOrmBaseline baseline, UserAuthIdBackfill backfill, EventPublisher publisher, RequestsConfig config) {
+            UndoRunner undo, TypeOrmBaseline baseline, UserAuthIdBackfill backfill, SandboxValidator sandboxValidator,
+            EventPublisher publisher, RequestsConfig config) {
+        this.sandbox = sandboxValidator;
         this.backfill = backfill;
         this.undo = undo;
         this.baseline = baseline;
@@ -131,7 +136,7 @@ public class RequestProcessor {
         try {
             Action action = validator.validate(request);
             Executed executed = execute(action, request);
-            return resultOf(request, receivedAt, startedAt, executed.outcome(), executed.backfill());
+            return resultOf(request, receivedAt, startedAt, executed.outcome(), executed.backfill(), executed.validation());
         } catch (FerryException e) {
             return resultOf(request, receivedAt, startedAt, MigrationOutcome.failed(e));
         } catch (RuntimeException e) {
@@ -143,8 +148,8 @@ public class RequestProcessor {
         }
     }
 
-    /** What an action produced: the migration outcome, and a backfill's report. */
-    private record Executed(MigrationOutcome outcome, BackfillReport backfill) {
+    /** What an action produced: the migration outcome, and a backfill's or a validation's report. */
+    private record Executed(MigrationOutcome outcome, BackfillReport backfill, ValidationReport validation) {
     }
 
     private Executed execute(Action action, MigrationRequest request) {
@@ -155,16 +160,21 @@ public class RequestProcessor {
             case BASELINE -> baseline.baseline(request.target());
             case INFO -> runner.info(request.target());
             case REPAIR -> request.isDryRun() ? runner.info(request.target()) : runner.repair(request.target());
-            case BACKFILL -> null;
+            case BACKFILL, VALIDATE -> null;
             default -> throw new FerryException(ErrorCode.UNSUPPORTED_ACTION, "Action " + action.wireName() + " is not available");
         };
+        if (action == Action.VALIDATE) {
+            boolean capture = request.options() != null && Boolean.TRUE.equals(request.options().get("capture"));
+            SandboxValidator.Outcome done = sandbox.validate(request.target(), request.requestId(), toVersion, capture);
+            return new Executed(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), null, done.report());
+        }
         if (action != Action.BACKFILL) {
-            return new Executed(outcome, null);
+            return new Executed(outcome, null, null);
         }
         BackfillOptions options = BackfillOptions.from(request.options(), request.isDryRun());
         UserAuthIdBackfill.Outcome done = backfill.run(request.target(), request.requestId(), options,
                 progress -> recordProgress(request.requestId(), progress));
-        return new Executed(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), done.report());
+        return new Executed(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), done.report(), null);
     }
 
     private void recordProgress(String requestId, BackfillProgress progress) {
@@ -245,11 +255,11 @@ public class RequestProcessor {
     }
 
     private MigrationResult resultOf(MigrationRequest request, Instant receivedAt, Instant startedAt, MigrationOutcome outcome) {
-        return resultOf(request, receivedAt, startedAt, outcome, null);
+        return resultOf(request, receivedAt, startedAt, outcome, null, null);
     }
 
     private MigrationResult resultOf(MigrationRequest request, Instant receivedAt, Instant startedAt, MigrationOutcome outcome,
-            BackfillReport backfillReport) {
+            BackfillReport backfillReport, ValidationReport validationReport) {
         Instant finishedAt = Instant.now();
         FerryException failure = outcome.failure();
         MigrationResult.ErrorInfo error = failure == null ? null
@@ -260,7 +270,7 @@ public class RequestProcessor {
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
                 outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(),
                 outcome.lint() == null ? java.util.List.of() : outcome.lint(),
-                null, backfillReport, error, instance);
+                validationReport, backfillReport, error, instance);
     }
 
     private MigrationResult readResult(String json) {

@@ -17,7 +17,7 @@ public class RequestValidator {
 
     /** Actions this version runs; the others of the contract are refused with UNSUPPORTED_ACTION. */
     private static final java.util.Set<Action> AVAILABLE = java.util.EnumSet.of(Action.MIGRATE, Action.REVERT, Action.INFO,
-            Action.REPAIR, Action.BASELINE, Action.BACKFILL);
+            Action.REPAIR, Action.BASELINE, Action.BACKFILL, Action.VALIDATE);
 
     private final TargetRegistry targets;
 

@@ -1,0 +1,419 @@
+package dev.ferry.validation;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.jboss.logging.Logger;
+
+import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.ScriptRecords;
+import dev.ferry.migration.TargetDatabase;
+import dev.ferry.migration.TargetRegistry;
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The CSV snapshot routine done properly: clone the target into a scratch schema of the same server
+ * (every table's structure, the rows of the tables the pending scripts touch), apply the pending
+ * scripts there, export the touched tables to CSV (stable column and row order, volatile columns
+ * left out), compare them row by row with the reference CSVs, and drop the sandbox. The live schema
+ * is only ever read.
+ */
+@ApplicationScoped
+public class SandboxValidator {
+
+    static final String SANDBOX_PREFIX = "ferry_sbx_";
+    private static final Logger LOG = Logger.getLogger(SandboxValidator.class);
+    private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
+    private static final Pattern TOUCHED = Pattern.compile("(?i)\\b(?:CREATE\\s+TABLE(?:\\s+IF\\s+NOT\\s+EXISTS)?|ALTER\\s+TABLE|INSERT"
+            + "(?:\\s+IGNORE)?\\s+INTO|REPLACE\\s+INTO|UPDATE|DELETE\\s+FROM|TRUNCATE(?:\\s+TABLE)?|RENAME\\s+TABLE)\\s+`?([A-Za-z0-9_$]+)`?");
+
+    private final MigrationRunner migrations;
+    private final TargetRegistry targets;
+    private final ScriptRecords records;
+    private final ValidationConfig config;
+
+    public SandboxValidator(MigrationRunner migrations, TargetRegistry targets, ScriptRecords records, ValidationConfig config) {
+        this.migrations = migrations;
+        this.targets = targets;
+        this.records = records;
+        this.config = config;
+    }
+
+    /** The report, and the failure when the scripts failed in the sandbox or the data did not match. */
+    public record Outcome(ValidationReport report, FerryException failure) {
+    }
+
+    public Outcome validate(String targetName, String requestId, Optional<String> toVersion, boolean capture) {
+        TargetDatabase target = migrations.target(targetName);
+        List<MigrationInfo> pending;
+        try {
+            pending = Arrays.asList(target.flyway(toVersion).info().pending());
+        } catch (FlywayException e) {
+            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot read the target's history: " + e.getMessage());
+        }
+        List<String> scripts = pending.stream().map(MigrationInfo::getScript).toList();
+        Set<String> touched = target.config().validation().tables().<Set<String>> map(LinkedHashSet::new)
+                .orElseGet(() -> touchedTables(target, scripts));
+        String sandbox = SANDBOX_PREFIX + targetName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Path artifacts = Path.of(config.artifactsDir(), requestId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        try (Connection connection = target.connection()) {
+            holdLock(connection, sandbox);
+            try {
+                long started = System.nanoTime();
+                clone(connection, sandbox, touched, target);
+                long cloned = System.nanoTime();
+                try {
+                    target.flywayOnSchema(sandbox, toVersion).migrate();
+                } catch (FlywayException e) {
+                    return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "A pending script failed in the sandbox: "
+                            + firstLine(e.getMessage()) + serverMessage(e), null, Map.of("sandbox", sandbox), e));
+                }
+                long applied = System.nanoTime();
+                List<ValidationReport.TableComparison> tables = new ArrayList<>();
+                Files.createDirectories(artifacts);
+                for (String table : touched) {
+                    if (tableExists(connection, sandbox, table)) {
+                        tables.add(exportAndCompare(connection, target, sandbox, table, artifacts, capture));
+                    }
+                }
+                long compared = System.nanoTime();
+                boolean passed = capture || tables.stream().allMatch(t -> t.status().equals("match") || t.status().equals("no-reference"));
+                ValidationReport report = new ValidationReport(passed, capture, sandbox, scripts, tables, artifacts.toAbsolutePath().toString(),
+                        (cloned - started) / 1_000_000, (applied - cloned) / 1_000_000, (compared - applied) / 1_000_000);
+                writeReport(artifacts, report);
+                if (!passed) {
+                    List<String> failing = tables.stream().filter(t -> !t.status().equals("match") && !t.status().equals("no-reference"))
+                            .map(t -> t.table() + " (" + t.status() + ": " + t.missing() + " missing, " + t.unexpected() + " unexpected, "
+                                    + t.changed() + " changed)").toList();
+                    return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox does not match the reference"
+                            + " data: " + String.join("; ", failing) + ". Exports and the diff are in " + report.artifacts()));
+                }
+                if (!capture) {
+                    pending.forEach(m -> records.markValidated(targetName, m.getScript(), m.getChecksum() == null ? 0 : m.getChecksum(),
+                            requestId));
+                }
+                return new Outcome(report, null);
+            } finally {
+                drop(connection, sandbox);
+                releaseLock(connection, sandbox);
+            }
+        } catch (SQLException e) {
+            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Sandbox validation lost the target: " + e.getMessage());
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.INTERNAL_ERROR, "Cannot write validation artifacts to " + artifacts + ": " + e.getMessage());
+        }
+    }
+
+    /** Sandboxes a crashed run left behind have a free lock: drop them when Ferry starts. */
+    void dropAbandonedSandboxes(@Observes StartupEvent start) {
+        for (TargetDatabase target : targets.all()) {
+            try (Connection c = target.connection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'ferry\\_sbx\\_%'")) {
+                List<String> sandboxes = new ArrayList<>();
+                while (rs.next()) {
+                    sandboxes.add(rs.getString(1));
+                }
+                for (String sandbox : sandboxes) {
+                    try (PreparedStatement free = c.prepareStatement("SELECT IS_FREE_LOCK(?)")) {
+                        free.setString(1, lockName(sandbox));
+                        try (ResultSet f = free.executeQuery()) {
+                            if (f.next() && f.getInt(1) == 1) {
+                                LOG.warnf("Dropping sandbox %s left behind by an interrupted validation", sandbox);
+                                drop(c, sandbox);
+                            }
+                        }
+                    }
+                }
+            } catch (RuntimeException | SQLException e) {
+                LOG.debugf("Could not look for abandoned sandboxes of %s: %s", target.name(), e.getMessage());
+            }
+        }
+    }
+
+    private static Set<String> touchedTables(TargetDatabase target, List<String> scripts) {
+        Set<String> tables = new LinkedHashSet<>();
+        for (String script : scripts) {
+            target.scriptText(script).ifPresent(text -> {
+                Matcher m = TOUCHED.matcher(text.replaceAll("(?m)(--|#)[^\\n]*$", " "));
+                while (m.find()) {
+                    tables.add(m.group(1));
+                }
+            });
+        }
+        return tables;
+    }
+
+    private void clone(Connection c, String sandbox, Set<String> touched, TargetDatabase target) throws SQLException {
+        String live = single(c, "SELECT DATABASE()");
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE `" + sandbox + "`");
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+                    + " AND table_type = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            Optional<Integer> sample = target.config().validation().sampleRows();
+            for (String table : tables) {
+                s.execute("CREATE TABLE `" + sandbox + "`.`" + table + "` LIKE `" + live + "`.`" + table + "`");
+                boolean history = table.equalsIgnoreCase(target.config().historyTable());
+                if (history || touched.stream().anyMatch(t -> t.equalsIgnoreCase(table))) {
+                    s.execute("INSERT INTO `" + sandbox + "`.`" + table + "` SELECT * FROM `" + live + "`.`" + table + "`"
+                            + (!history && sample.isPresent() ? " LIMIT " + sample.get() : ""));
+                }
+            }
+        }
+    }
+
+    private ValidationReport.TableComparison exportAndCompare(Connection c, TargetDatabase target, String sandbox, String table,
+            Path artifacts, boolean capture) throws SQLException, IOException {
+        Set<String> volatileColumns = new java.util.HashSet<>();
+        target.config().validation().volatileColumns().forEach(v -> volatileColumns.add(v.toLowerCase(Locale.ROOT)));
+        List<String> columns = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name, column_key FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, sandbox);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!volatileColumns.contains(rs.getString(1).toLowerCase(Locale.ROOT))) {
+                        columns.add(rs.getString(1));
+                        if ("PRI".equals(rs.getString(2))) {
+                            keys.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+        }
+        List<String> order = keys.isEmpty() ? columns : keys;
+        Path export = artifacts.resolve(table + ".csv");
+        Map<String, List<String>> reference = reference(target, table, columns, keys);
+        int actual = 0;
+        int unexpected = 0;
+        int changed = 0;
+        List<Map<String, Object>> differences = new ArrayList<>();
+        String select = "SELECT " + String.join(", ", columns.stream().map(col -> "`" + col + "`").toList()) + " FROM `" + sandbox + "`.`"
+                + table + "` ORDER BY " + String.join(", ", order.stream().map(col -> "`" + col + "`").toList());
+        try (Writer out = Files.newBufferedWriter(export, StandardCharsets.UTF_8); CSVPrinter csv = new CSVPrinter(out, CSV);
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select)) {
+            csv.printRecord(columns);
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(columns.size());
+                for (int i = 1; i <= columns.size(); i++) {
+                    row.add(rs.getString(i));
+                }
+                csv.printRecord(row);
+                actual++;
+                if (reference == null) {
+                    continue;
+                }
+                String key = key(columns, keys, row);
+                List<String> expected = reference.remove(key);
+                if (expected == null) {
+                    unexpected++;
+                    difference(differences, "unexpected", columns, row, null);
+                } else if (!expected.equals(normalised(row))) {
+                    changed++;
+                    difference(differences, "changed", columns, row, expected);
+                }
+            }
+        }
+        if (capture) {
+            Path folder = referenceFolder(target);
+            Files.createDirectories(folder);
+            Files.copy(export, folder.resolve(table + ".csv"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (reference == null) {
+            return new ValidationReport.TableComparison(table, capture ? "captured" : "no-reference", 0, actual, 0, 0, 0, null);
+        }
+        int missing = reference.size();
+        int expectedCount = missing + actual - unexpected;
+        reference.values().stream().limit(config.maxDifferences()).forEach(row -> difference(differences, "missing", columns, null, row));
+        String status = missing + unexpected + changed == 0 ? "match" : "mismatch";
+        List<Map<String, Object>> listed = differences.stream().limit(config.maxDifferences()).toList();
+        return new ValidationReport.TableComparison(table, capture ? "captured" : status, expectedCount, actual, missing, unexpected, changed,
+                listed.isEmpty() ? null : listed);
+    }
+
+    /** The reference rows by key, or null when the target has no reference file for the table. */
+    private Map<String, List<String>> reference(TargetDatabase target, String table, List<String> columns, List<String> keys)
+            throws IOException {
+        if (target.config().referenceData().isEmpty()) {
+            return null;
+        }
+        Path file = referenceFolder(target).resolve(table + ".csv");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            List<CSVRecord> records = CSV.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
+            Map<String, List<String>> rows = new LinkedHashMap<>();
+            Map<String, Integer> header = new HashMap<>();
+            if (!records.isEmpty()) {
+                records.get(0).getParser().getHeaderMap().forEach(header::put);
+            }
+            for (CSVRecord record : records) {
+                List<String> row = new ArrayList<>(columns.size());
+                for (String column : columns) {
+                    row.add(header.containsKey(column) ? emptyToNull(record.get(column)) : null);
+                }
+                rows.put(key(columns, keys, row), row);
+            }
+            return rows;
+        }
+    }
+
+    private static Path referenceFolder(TargetDatabase target) {
+        String location = target.config().referenceData().orElseThrow();
+        if (location.startsWith("classpath:")) {
+            throw new FerryException(ErrorCode.INVALID_REQUEST, "reference-data of " + target.name()
+                    + " is on the class path: capture needs a filesystem folder");
+        }
+        return Path.of(location.startsWith("filesystem:") ? location.substring("filesystem:".length()) : location);
+    }
+
+    private static String key(List<String> columns, List<String> keys, List<String> row) {
+        if (keys.isEmpty()) {
+            return String.join("\u0001", normalised(row).stream().map(String::valueOf).toList());
+        }
+        StringBuilder key = new StringBuilder();
+        for (String k : keys) {
+            key.append(row.get(columns.indexOf(k))).append('\u0001');
+        }
+        return key.toString();
+    }
+
+    private static List<String> normalised(List<String> row) {
+        return row.stream().map(SandboxValidator::emptyToNull).toList();
+    }
+
+    /** CSV cannot tell NULL from an empty string; both compare as NULL. */
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static void difference(List<Map<String, Object>> differences, String kind, List<String> columns, List<String> actual,
+            List<String> expected) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("kind", kind);
+        if (expected != null) {
+            d.put("expected", zip(columns, expected));
+        }
+        if (actual != null) {
+            d.put("actual", zip(columns, actual));
+        }
+        differences.add(d);
+    }
+
+    private static Map<String, String> zip(List<String> columns, List<String> values) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            row.put(columns.get(i), values.get(i));
+        }
+        return row;
+    }
+
+    private static void writeReport(Path artifacts, ValidationReport report) {
+        try {
+            Files.writeString(artifacts.resolve("report.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .findAndRegisterModules().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean tableExists(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void holdLock(Connection c, String sandbox) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            ps.setString(1, lockName(sandbox));
+            ps.executeQuery().close();
+        }
+    }
+
+    private static void releaseLock(Connection c, String sandbox) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+            ps.setString(1, lockName(sandbox));
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            // the connection's session ends with the pool; the lock goes with it
+        }
+    }
+
+    private static String serverMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return " (" + sql.getMessage() + ")";
+            }
+        }
+        return "";
+    }
+
+    private static String lockName(String sandbox) {
+        return "ferry:" + sandbox;
+    }
+
+    private static void drop(Connection c, String sandbox) {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + sandbox + "`");
+        } catch (SQLException e) {
+            LOG.warnf("Could not drop sandbox %s: %s (it is dropped at the next start)", sandbox, e.getMessage());
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().filter(l -> !l.isBlank()).findFirst().orElse(message);
+    }
+}
