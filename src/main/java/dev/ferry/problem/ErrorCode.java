@@ -9,7 +9,6 @@ import dev.ferry.request.RequestStatus;
 public enum ErrorCode {
     INVALID_REQUEST(400, RequestStatus.REJECTED, "The request is malformed or violates the contract"),
     UNKNOWN_TARGET(400, RequestStatus.REJECTED, "The target is not configured"),
-    UNSUPPORTED_ACTION(400, RequestStatus.REJECTED, "This Ferry version does not run that action yet"),
     LINT_BLOCKED(409, RequestStatus.REJECTED, "A script contains a destructive statement"),
     UNDO_MISSING(409, RequestStatus.REJECTED, "An undo script in the revert chain is missing"),
     NOT_VALIDATED(409, RequestStatus.REJECTED, "A script has not passed sandbox validation"),

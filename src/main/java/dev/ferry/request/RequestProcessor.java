@@ -32,6 +32,7 @@ import dev.ferry.backfill.BackfillProgress;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.backfill.UserAuthIdBackfill;
 import dev.ferry.validation.SandboxValidator;
+import dev.ferry.validation.ScriptGenerator;
 import dev.ferry.validation.ValidationReport;
 import dev.ferry.alert.AlertPolicy;
 import dev.ferry.migration.TypeOrmBaseline;
@@ -60,6 +61,7 @@ public class RequestProcessor {
     private final TypeOrmBaseline baseline;
     private final UserAuthIdBackfill backfill;
     private final SandboxValidator sandbox;
+    private final ScriptGenerator generator;
     private final EventPublisher publisher;
     private final RequestsConfig config;
     private final String instance;
@@ -71,7 +73,8 @@ public class RequestProcessor {
 
     public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
             UndoRunner undo, TypeOrmBaseline baseline, UserAuthIdBackfill backfill, SandboxValidator sandboxValidator,
-            EventPublisher publisher, RequestsConfig config) {
+            ScriptGenerator generator, EventPublisher publisher, RequestsConfig config) {
+        this.generator = generator;
         this.sandbox = sandboxValidator;
         this.backfill = backfill;
         this.undo = undo;
@@ -160,8 +163,9 @@ public class RequestProcessor {
             case BASELINE -> baseline.baseline(request.target());
             case INFO -> runner.info(request.target());
             case REPAIR -> request.isDryRun() ? runner.info(request.target()) : runner.repair(request.target());
+            case GENERATE -> new MigrationOutcome(null, null, List.of(),
+                    generator.generate(request.target(), request.requestId(), request.options()), List.of(), null);
             case BACKFILL, VALIDATE -> null;
-            default -> throw new FerryException(ErrorCode.UNSUPPORTED_ACTION, "Action " + action.wireName() + " is not available");
         };
         if (action == Action.VALIDATE) {
             boolean capture = request.options() != null && Boolean.TRUE.equals(request.options().get("capture"));

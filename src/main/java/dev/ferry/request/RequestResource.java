@@ -102,7 +102,7 @@ public class RequestResource {
     @Operation(summary = "Submit a migration request", description = "Validates the request and publishes it to"
             + " migration-requests keyed by target. The result appears at the returned location once Ferry has run it.")
     @APIResponse(responseCode = "202", description = "Published; see Location")
-    @APIResponse(responseCode = "400", description = "INVALID_REQUEST, UNKNOWN_TARGET or UNSUPPORTED_ACTION (problem+json)")
+    @APIResponse(responseCode = "400", description = "INVALID_REQUEST or UNKNOWN_TARGET (problem+json)")
     @APIResponse(responseCode = "503", description = "PUBLISH_FAILED: the broker did not acknowledge (problem+json)")
     @APIResponse(responseCode = "401", description = "UNAUTHENTICATED (problem+json)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: needs the operator role (problem+json)")

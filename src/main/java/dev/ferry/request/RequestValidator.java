@@ -15,10 +15,6 @@ public class RequestValidator {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
 
-    /** Actions this version runs; the others of the contract are refused with UNSUPPORTED_ACTION. */
-    private static final java.util.Set<Action> AVAILABLE = java.util.EnumSet.of(Action.MIGRATE, Action.REVERT, Action.INFO,
-            Action.REPAIR, Action.BASELINE, Action.BACKFILL, Action.VALIDATE);
-
     private final TargetRegistry targets;
 
     public RequestValidator(TargetRegistry targets) {
@@ -53,10 +49,6 @@ public class RequestValidator {
         }
         if (action == Action.REPAIR && (request.reason() == null || request.reason().isBlank())) {
             throw invalid("repair requires a reason: it rewrites the target's history");
-        }
-        if (!AVAILABLE.contains(action)) {
-            throw new FerryException(ErrorCode.UNSUPPORTED_ACTION, "Action '" + action.wireName()
-                    + "' is not available in this Ferry version; available: " + AVAILABLE.stream().map(Action::wireName).toList());
         }
         if (request.steps() != null && request.toVersion() != null && action == Action.REVERT) {
             throw invalid("revert takes either steps or toVersion, not both");

@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +54,6 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class SandboxValidator {
 
-    static final String SANDBOX_PREFIX = "ferry_sbx_";
     private static final Logger LOG = Logger.getLogger(SandboxValidator.class);
     private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
     private static final Pattern TOUCHED = Pattern.compile("(?i)\\b(?:CREATE\\s+TABLE(?:\\s+IF\\s+NOT\\s+EXISTS)?|ALTER\\s+TABLE|INSERT"
@@ -88,50 +86,43 @@ public class SandboxValidator {
         List<String> scripts = pending.stream().map(MigrationInfo::getScript).toList();
         Set<String> touched = target.config().validation().tables().<Set<String>> map(LinkedHashSet::new)
                 .orElseGet(() -> touchedTables(target, scripts));
-        String sandbox = SANDBOX_PREFIX + targetName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Path artifacts = Path.of(config.artifactsDir(), requestId.replaceAll("[^A-Za-z0-9._-]", "_"));
-        try (Connection connection = target.connection()) {
-            holdLock(connection, sandbox);
+        try (Connection connection = target.connection(); Sandbox scratch = Sandbox.create(connection, targetName)) {
+            String sandbox = scratch.name();
+            long started = System.nanoTime();
+            clone(connection, sandbox, touched, target);
+            long cloned = System.nanoTime();
             try {
-                long started = System.nanoTime();
-                clone(connection, sandbox, touched, target);
-                long cloned = System.nanoTime();
-                try {
-                    target.flywayOnSchema(sandbox, toVersion).migrate();
-                } catch (FlywayException e) {
-                    return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "A pending script failed in the sandbox: "
-                            + firstLine(e.getMessage()) + serverMessage(e), null, Map.of("sandbox", sandbox), e));
-                }
-                long applied = System.nanoTime();
-                List<ValidationReport.TableComparison> tables = new ArrayList<>();
-                Files.createDirectories(artifacts);
-                for (String table : touched) {
-                    if (tableExists(connection, sandbox, table)) {
-                        tables.add(exportAndCompare(connection, target, sandbox, table, artifacts, capture));
-                    }
-                }
-                long compared = System.nanoTime();
-                boolean passed = capture || tables.stream().allMatch(t -> t.status().equals("match") || t.status().equals("no-reference"));
-                ValidationReport report = new ValidationReport(passed, capture, sandbox, scripts, tables, artifacts.toAbsolutePath().toString(),
-                        (cloned - started) / 1_000_000, (applied - cloned) / 1_000_000, (compared - applied) / 1_000_000);
-                writeReport(artifacts, report);
-                if (!passed) {
-                    List<String> failing = tables.stream().filter(t -> !t.status().equals("match") && !t.status().equals("no-reference"))
-                            .map(t -> t.table() + " (" + t.status() + ": " + t.missing() + " missing, " + t.unexpected() + " unexpected, "
-                                    + t.changed() + " changed)").toList();
-                    return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox does not match the reference"
-                            + " data: " + String.join("; ", failing) + ". Exports and the diff are in " + report.artifacts()));
-                }
-                if (!capture) {
-                    pending.forEach(m -> records.markValidated(targetName, m.getScript(), m.getChecksum() == null ? 0 : m.getChecksum(),
-                            requestId));
-                }
-                return new Outcome(report, null);
-            } finally {
-                drop(connection, sandbox);
-                releaseLock(connection, sandbox);
+                target.flywayOnSchema(sandbox, toVersion).migrate();
+            } catch (FlywayException e) {
+                return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "A pending script failed in the sandbox: "
+                        + firstLine(e.getMessage()) + serverMessage(e), null, Map.of("sandbox", sandbox), e));
             }
+            long applied = System.nanoTime();
+            List<ValidationReport.TableComparison> tables = new ArrayList<>();
+            Files.createDirectories(artifacts);
+            for (String table : touched) {
+                if (tableExists(connection, sandbox, table)) {
+                    tables.add(exportAndCompare(connection, target, sandbox, table, artifacts, capture));
+                }
+            }
+            long compared = System.nanoTime();
+            boolean passed = capture || tables.stream().allMatch(t -> t.status().equals("match") || t.status().equals("no-reference"));
+            ValidationReport report = new ValidationReport(passed, capture, sandbox, scripts, tables, artifacts.toAbsolutePath().toString(),
+                    (cloned - started) / 1_000_000, (applied - cloned) / 1_000_000, (compared - applied) / 1_000_000);
+            writeReport(artifacts, report);
+            if (!passed) {
+                List<String> failing = tables.stream().filter(t -> !t.status().equals("match") && !t.status().equals("no-reference"))
+                        .map(t -> t.table() + " (" + t.status() + ": " + t.missing() + " missing, " + t.unexpected() + " unexpected, "
+                                + t.changed() + " changed)").toList();
+                return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox does not match the reference"
+                        + " data: " + String.join("; ", failing) + ". Exports and the diff are in " + report.artifacts()));
+            }
+            if (!capture) {
+                pending.forEach(m -> records.markValidated(targetName, m.getScript(), m.getChecksum() == null ? 0 : m.getChecksum(),
+                        requestId));
+            }
+            return new Outcome(report, null);
         } catch (SQLException e) {
             throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Sandbox validation lost the target: " + e.getMessage());
         } catch (IOException e) {
@@ -150,11 +141,11 @@ public class SandboxValidator {
                 }
                 for (String sandbox : sandboxes) {
                     try (PreparedStatement free = c.prepareStatement("SELECT IS_FREE_LOCK(?)")) {
-                        free.setString(1, lockName(sandbox));
+                        free.setString(1, Sandbox.lockName(sandbox));
                         try (ResultSet f = free.executeQuery()) {
                             if (f.next() && f.getInt(1) == 1) {
                                 LOG.warnf("Dropping sandbox %s left behind by an interrupted validation", sandbox);
-                                drop(c, sandbox);
+                                Sandbox.drop(c, sandbox);
                             }
                         }
                     }
@@ -181,7 +172,6 @@ public class SandboxValidator {
     private void clone(Connection c, String sandbox, Set<String> touched, TargetDatabase target) throws SQLException {
         String live = single(c, "SELECT DATABASE()");
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE `" + sandbox + "`");
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
                     + " AND table_type = 'BASE TABLE'")) {
@@ -369,21 +359,7 @@ public class SandboxValidator {
         }
     }
 
-    private static void holdLock(Connection c, String sandbox) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
-            ps.setString(1, lockName(sandbox));
-            ps.executeQuery().close();
-        }
-    }
 
-    private static void releaseLock(Connection c, String sandbox) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
-            ps.setString(1, lockName(sandbox));
-            ps.executeQuery().close();
-        } catch (SQLException e) {
-            // the connection's session ends with the pool; the lock goes with it
-        }
-    }
 
     private static String serverMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -394,17 +370,7 @@ public class SandboxValidator {
         return "";
     }
 
-    private static String lockName(String sandbox) {
-        return "ferry:" + sandbox;
-    }
 
-    private static void drop(Connection c, String sandbox) {
-        try (Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS `" + sandbox + "`");
-        } catch (SQLException e) {
-            LOG.warnf("Could not drop sandbox %s: %s (it is dropped at the next start)", sandbox, e.getMessage());
-        }
-    }
 
     private static String single(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

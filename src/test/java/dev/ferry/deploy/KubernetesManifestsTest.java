@@ -144,10 +144,15 @@ class KubernetesManifestsTest {
     private static boolean known(String key) {
         Matcher target = Pattern.compile("ferry\\.targets\\.[^.]+\\.(.+)").matcher(key);
         if (target.matches()) {
-            return target.group(1).startsWith("lint.") || hasProperty(TargetsConfig.Target.class, target.group(1));
+            String property = target.group(1);
+            return property.startsWith("lint.") || property.startsWith("validation.") && hasProperty(TargetsConfig.Validation.class,
+                    property.substring("validation.".length())) || hasProperty(TargetsConfig.Target.class, property);
         }
         if (key.startsWith("ferry.kratos.")) {
             return hasProperty(KratosConfig.class, key.substring("ferry.kratos.".length()));
+        }
+        if (key.startsWith("ferry.validation.")) {
+            return hasProperty(dev.ferry.validation.ValidationConfig.class, key.substring("ferry.validation.".length()));
         }
         if (key.startsWith("ferry.requests.")) {
             return hasProperty(RequestsConfig.class, key.substring("ferry.requests.".length()));
