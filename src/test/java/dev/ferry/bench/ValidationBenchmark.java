@@ -1,0 +1,136 @@
+package dev.ferry.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.ferry.support.KafkaTestClient;
+import dev.ferry.support.TestInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A target of 3 tables × 100,000 rows with one pending script touching one of them: Ferry's
+ * {@code validate} end to end, beside the seed's routine (mariadb-dump snapshot, apply, export the
+ * affected table, restore) on the same data in the same run; plus the sandbox clone rate and the
+ * undo round trip (revert then migrate the script again).
+ */
+@QuarkusTest
+class ValidationBenchmark {
+
+    private static final String SCHEMA = "ferry_test_benchvalidate";
+    private static final int ROWS = 100_000;
+    private static final int RUNS = 3;
+
+    private final KafkaTestClient kafka = KafkaTestClient.get();
+
+    @Test
+    void validateAgainstDumpAndRestore() throws Exception {
+        assertThat(send("migrate", Map.of("toVersion", "1")).path("status").asText()).isEqualTo("SUCCEEDED");
+        seed();
+        Files.createDirectories(Path.of("target/bench/reference"));
+        assertThat(send("validate", Map.of("options", Map.of("capture", true))).path("status").asText()).isEqualTo("SUCCEEDED");
+
+        double[] ferry = new double[RUNS];
+        double[] routine = new double[RUNS];
+        double[] cloneRate = new double[RUNS];
+        for (int run = 0; run < RUNS; run++) {
+            long start = System.nanoTime();
+            JsonNode result = send("validate", Map.of());
+            ferry[run] = (System.nanoTime() - start) / 1e6;
+            assertThat(result.path("validation").path("passed").asBoolean()).isTrue();
+            long cloneMs = Math.max(1, result.path("validation").path("cloneMs").asLong());
+            cloneRate[run] = ROWS / (cloneMs / 1000.0);
+            routine[run] = dumpApplyExportRestore();
+        }
+
+        double[] undo = new double[RUNS];
+        double[] migrateOnly = new double[RUNS];
+        for (int run = 0; run < RUNS; run++) {
+            long start = System.nanoTime();
+            assertThat(send("migrate", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
+            migrateOnly[run] = (System.nanoTime() - start) / 1e6;
+            start = System.nanoTime();
+            assertThat(send("revert", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(send("migrate", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
+            undo[run] = (System.nanoTime() - start) / 1e6;
+            assertThat(send("revert", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
+        }
+
+        BenchReport report = new BenchReport();
+        report.ratio("validate-3x100k-rows", "ms", ferry, "mariadb-dump-apply-export-restore", routine, 0.2);
+        report.atLeast("sandbox-clone-rate", "rows/s", BenchReport.median(cloneRate), "none (informational)", 1, 0, RUNS);
+        report.ratio("undo-round-trip", "ms", undo, "migrate-alone", migrateOnly, 3.0);
+        report.appendTo(Path.of("target/bench"));
+    }
+
+    /** The seed's shell routine, step for step, on the live schema. */
+    private static double dumpApplyExportRestore() throws Exception {
+        Path dump = Files.createTempFile("ferry-bench", ".sql");
+        long start = System.nanoTime();
+        run(List.of("mariadb-dump", "--single-transaction", "--skip-lock-tables", "-h", "127.0.0.1", "-P", port(), "-u", "root", SCHEMA),
+                null, dump.toFile());
+        try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE bench_a SET amount = amount + 1 WHERE id <= 1000");
+            try (ResultSet rs = s.executeQuery("SELECT id, name, amount FROM bench_a ORDER BY id");
+                    Writer out = Files.newBufferedWriter(Files.createTempFile("ferry-bench", ".csv"), StandardCharsets.UTF_8)) {
+                while (rs.next()) {
+                    out.write(rs.getInt(1) + "," + rs.getString(2) + "," + rs.getInt(3) + "\n");
+                }
+            }
+        }
+        run(List.of("mariadb", "-h", "127.0.0.1", "-P", port(), "-u", "root", SCHEMA), dump.toFile(), null);
+        double elapsed = (System.nanoTime() - start) / 1e6;
+        Files.delete(dump);
+        return elapsed;
+    }
+
+    private static void run(List<String> command, File in, File out) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (in != null) {
+            builder.redirectInput(in);
+        }
+        if (out != null) {
+            builder.redirectOutput(out);
+        }
+        assertThat(builder.start().waitFor()).as(String.join(" ", command)).isZero();
+    }
+
+    private static String port() throws Exception {
+        String url = TestInfrastructure.jdbcUrl("");
+        return url.replaceAll("^jdbc:mariadb://[^:]+:(\\d+)/.*$", "$1");
+    }
+
+    private static void seed() throws Exception {
+        try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE digits (d INT PRIMARY KEY)");
+            s.execute("INSERT INTO digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
+            for (String table : new ArrayList<>(List.of("bench_a", "bench_b", "bench_c"))) {
+                s.execute("DELETE FROM " + table);
+                s.execute("INSERT INTO " + table + " (id, name, amount) SELECT n + 1, CONCAT('row-', n), n % 1000 FROM (SELECT a.d + 10 * b.d"
+                        + " + 100 * c.d + 1000 * e.d + 10000 * f.d AS n FROM digits a, digits b, digits c, digits e, digits f) numbers");
+            }
+        }
+    }
+
+    private JsonNode send(String action, Map<String, Object> extra) {
+        String id = "bench-" + action + "-" + UUID.randomUUID();
+        kafka.request(id, action, "benchvalidate", extra);
+        return kafka.awaitResult(id, Duration.ofMinutes(5));
+    }
+}
