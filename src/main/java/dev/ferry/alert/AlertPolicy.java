@@ -66,6 +66,12 @@ public final class AlertPolicy {
         return details;
     }
 
+    /** A one-off alert not tied to a request result (stuck requests, retention). */
+    public static Alert of(Alert.Severity severity, String kind, String target, String requestId, String summary,
+            Map<String, Object> details) {
+        return new Alert(UUID.randomUUID().toString(), severity, kind, target, requestId, summary, details, Instant.now());
+    }
+
     private static Alert alert(Alert.Severity severity, String kind, MigrationResult result, String summary,
             Map<String, Object> details) {
         return new Alert(UUID.randomUUID().toString(), severity, kind, result.target(), result.requestId(), summary, details,

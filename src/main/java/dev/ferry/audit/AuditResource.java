@@ -62,9 +62,11 @@ public class AuditResource {
     private final RequestSubmitter submitter;
     private final SecurityIdentity identity;
     private final String auditTarget;
+    private final RetentionJob retention;
 
     public AuditResource(AuditRepository audit, RequestSubmitter submitter, SecurityIdentity identity,
-            @ConfigProperty(name = "ferry.audit.target") String auditTarget) {
+            @ConfigProperty(name = "ferry.audit.target") String auditTarget, RetentionJob retention) {
+        this.retention = retention;
         this.audit = audit;
         this.submitter = submitter;
         this.identity = identity;
@@ -187,6 +189,19 @@ public class AuditResource {
                 "backfill", auditTarget, null, null, false, false,
                 Map.of("job", "user-authid", "userIds", List.of(row.userId())), by, "retry of audit row " + id)))
                 .map(submitted -> Response.accepted(submitted).location(URI.create(submitted.location())).build());
+    }
+
+    @POST
+    @Path("/retention")
+    @RolesAllowed(Roles.OPERATOR)
+    @io.smallrye.common.annotation.Blocking
+    @Operation(summary = "Run the audit retention now", description = "dryRun=true (the default) only counts what would move."
+            + " policy (archive-table, archive-csv, drop) and includeUnresolved override the configuration for this run.")
+    @APIResponse(responseCode = "200", description = "What was (or would be) moved")
+    @APIResponse(responseCode = "409", description = "LOCK_TIMEOUT: another retention run is in progress (problem+json)")
+    public RetentionReport retention(@QueryParam("dryRun") @DefaultValue("true") boolean dryRun, @QueryParam("policy") String policy,
+            @QueryParam("includeUnresolved") Boolean includeUnresolved) {
+        return retention.run(dryRun, policy, includeUnresolved);
     }
 
     private Uni<AuditRow> found(long id) {

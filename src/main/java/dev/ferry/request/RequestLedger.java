@@ -51,6 +51,14 @@ public class RequestLedger {
         }
     }
 
+    /** Records work Ferry started itself (a retention run) as a finished ledger entry. */
+    public void record(String requestId, String action, String target, RequestStatus status, String resultJson) {
+        LocalDateTime now = utc(Instant.now());
+        update("INSERT INTO ferry_request (request_id, action, target, status, payload, result, received_at, started_at, finished_at,"
+                + " published_at) VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?)", requestId, action, target, status.name(), resultJson, now, now,
+                now, now);
+    }
+
     public Optional<LedgerRecord> find(String requestId) {
         String sql = "SELECT request_id, action, target, status, result, received_at, started_at, published_at, instance,"
                 + " heartbeat_at FROM ferry_request WHERE request_id = ?";

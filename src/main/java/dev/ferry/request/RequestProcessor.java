@@ -17,6 +17,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -35,6 +36,7 @@ import dev.ferry.validation.SandboxValidator;
 import dev.ferry.validation.ScriptGenerator;
 import dev.ferry.validation.ValidationReport;
 import dev.ferry.alert.AlertPolicy;
+import dev.ferry.alert.Alerts;
 import dev.ferry.migration.TypeOrmBaseline;
 import dev.ferry.migration.UndoRunner;
 import dev.ferry.migration.MigrationOutcome;
@@ -62,6 +64,8 @@ public class RequestProcessor {
     private final UserAuthIdBackfill backfill;
     private final SandboxValidator sandbox;
     private final ScriptGenerator generator;
+    private final Alerts alerts;
+    private final RequestMetrics metrics;
     private final EventPublisher publisher;
     private final RequestsConfig config;
     private final String instance;
@@ -73,7 +77,9 @@ public class RequestProcessor {
 
     public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
             UndoRunner undo, TypeOrmBaseline baseline, UserAuthIdBackfill backfill, SandboxValidator sandboxValidator,
-            ScriptGenerator generator, EventPublisher publisher, RequestsConfig config) {
+            ScriptGenerator generator, EventPublisher publisher, Alerts alerts, RequestMetrics metrics, RequestsConfig config) {
+        this.alerts = alerts;
+        this.metrics = metrics;
         this.generator = generator;
         this.sandbox = sandboxValidator;
         this.backfill = backfill;
@@ -102,10 +108,12 @@ public class RequestProcessor {
         } catch (IOException e) {
             LOG.warnf("Unparseable record (key %s) sent to the dead-letter topic: %s", key, e.getMessage());
             retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "UNPARSEABLE", firstLine(e.getMessage())));
+            metrics.deadLetter();
             return;
         }
         if (tree == null || tree.isMissingNode()) {
             retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "EMPTY", "The record has no JSON value"));
+            metrics.deadLetter();
             return;
         }
         MigrationRequest request;
@@ -124,10 +132,18 @@ public class RequestProcessor {
             return;
         }
         String payload = new String(value, StandardCharsets.UTF_8);
-        if (retrying("record the request", () -> ledger.claim(request, payload, receivedAt, instance))) {
-            complete(run(request, receivedAt), request.isForced());
-        } else {
-            answerKnownRequest(request);
+        // Every log line of this request's work carries its id and target (JSON logs show the MDC).
+        MDC.put("requestId", request.requestId());
+        MDC.put("target", String.valueOf(request.target()));
+        try {
+            if (retrying("record the request", () -> ledger.claim(request, payload, receivedAt, instance))) {
+                complete(run(request, receivedAt), request.isForced());
+            } else {
+                answerKnownRequest(request);
+            }
+        } finally {
+            MDC.remove("requestId");
+            MDC.remove("target");
         }
     }
 
@@ -245,8 +261,9 @@ public class RequestProcessor {
         retryingRun("record the publication", () -> ledger.markPublished(result.requestId(), Instant.now()));
         LOG.infof("Request %s (%s on %s): %s in %d ms", result.requestId(), result.action(), result.target(), result.status(),
                 result.durationMs());
+        metrics.completed(result);
         for (Alert alert : AlertPolicy.alertsFor(result, forced)) {
-            retryingRun("publish an alert", () -> publisher.publishAlert(alert));
+            retryingRun("publish an alert", () -> alerts.raise(alert));
         }
     }
 

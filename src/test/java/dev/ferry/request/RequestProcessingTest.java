@@ -42,10 +42,10 @@ class RequestProcessingTest {
 
         assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(result.path("duplicate").asBoolean()).isFalse();
-        assertThat(result.path("versionAfter").asText()).isEqualTo("5");
+        assertThat(result.path("versionAfter").asText()).isEqualTo("6");
         assertThat(result.path("migrations")).extracting(m -> m.path("script").asText())
                 .containsExactly("V1__profile_and_user.sql", "V2__agent_and_credential.sql", "V3__seed_example_users.sql",
-                        "V4__user_authid.sql", "V5__user_authid_backfill_audit.sql");
+                        "V4__user_authid.sql", "V5__user_authid_backfill_audit.sql", "V6__user_authid_backfill_audit_archive.sql");
         assertThat(count("ferry_test_alkemio", "SELECT COUNT(*) FROM `user`")).isEqualTo(300);
         assertThat(count("ferry_test", "SELECT COUNT(*) FROM ferry_request WHERE request_id = '" + id
                 + "' AND status = 'SUCCEEDED' AND published_at IS NOT NULL")).isEqualTo(1);

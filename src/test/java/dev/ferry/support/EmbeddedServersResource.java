@@ -22,6 +22,7 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
         TestInfrastructure.dropTestSchemasOnce();
         config.put("ferry.test.scripts-dir", Path.of("src/test/resources/test-targets").toAbsolutePath().toString());
         config.put("ferry.kratos.admin-url", KratosStub.instance().baseUrl());
+        config.put("ferry.alerts.webhook-url", KratosStub.instance().baseUrl());
         config.put("ferry.test.work-dir", Path.of("target/test-work").toAbsolutePath().toString());
         config.put("ferry.test.bench-dir", Path.of("target/bench").toAbsolutePath().toString());
         return config;

@@ -32,6 +32,9 @@ public final class KratosStub {
                 .jettyAcceptors(2)
                 .extensions(new InFlightCounter()));
         server.start();
+        // The same server stands in for Alertmanager: alerts are accepted unless a test says otherwise.
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/api/v2/alerts")).atPriority(100)
+                .willReturn(aResponse().withStatus(200)));
         // Unknown emails: Kratos answers an empty array.
         server.stubFor(get(urlPathEqualTo("/admin/identities")).atPriority(100)
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("[]")));

@@ -1,0 +1,271 @@
+package dev.ferry.audit;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.alert.Alert;
+import dev.ferry.alert.AlertPolicy;
+import dev.ferry.alert.Alerts;
+import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.TargetDatabase;
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+import dev.ferry.request.RequestLedger;
+import dev.ferry.request.RequestStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Moves audit rows older than the retention period out of {@code user_authid_backfill_audit}, in
+ * small batches so no lock is held long. Safe to stop at any point: archive-table copies and deletes
+ * a batch in one transaction; archive-csv deletes a batch only after its file is fsynced (a batch
+ * interrupted between the two is archived again by the next run); drop just deletes. Unresolved
+ * failures stay unless the policy includes them. One run at a time per target (a database lock);
+ * every run is recorded in the ledger.
+ */
+@ApplicationScoped
+public class RetentionJob {
+
+    static final Set<String> POLICIES = Set.of("archive-table", "archive-csv", "drop");
+    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+    private static final Duration FLOOR = Duration.ofDays(90);
+    private static final String AUDIT = "user_authid_backfill_audit";
+
+    private final RetentionConfig config;
+    private final MigrationRunner migrations;
+    private final RequestLedger ledger;
+    private final Alerts alerts;
+    private final MeterRegistry metrics;
+    private final ObjectMapper mapper;
+    private final String auditTarget;
+
+    public RetentionJob(RetentionConfig config, MigrationRunner migrations, RequestLedger ledger, Alerts alerts, MeterRegistry metrics,
+            ObjectMapper mapper, @ConfigProperty(name = "ferry.audit.target") String auditTarget) {
+        this.config = config;
+        this.migrations = migrations;
+        this.ledger = ledger;
+        this.alerts = alerts;
+        this.metrics = metrics;
+        this.mapper = mapper;
+        this.auditTarget = auditTarget;
+    }
+
+    @Scheduled(cron = "${ferry.audit.retention.cron:0 30 3 * * ?}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            run(false, null, null);
+        } catch (FerryException e) {
+            LOG.warnf("Scheduled retention did not run: %s", e.getMessage());
+        }
+    }
+
+    /** Runs (or, with dryRun, counts) one retention pass; {@code policy} and {@code includeUnresolved} override the config. */
+    public RetentionReport run(boolean dryRun, String policyOverride, Boolean includeUnresolvedOverride) {
+        String policy = policyOverride == null ? config.policy() : policyOverride;
+        if (!POLICIES.contains(policy)) {
+            throw new FerryException(ErrorCode.INVALID_REQUEST, "Retention policy must be archive-table, archive-csv or drop, not '"
+                    + policy + "'");
+        }
+        if (config.period().compareTo(FLOOR) < 0 && !config.allowShorterThan90Days()) {
+            throw new FerryException(ErrorCode.INVALID_REQUEST, "ferry.audit.retention.period is " + config.period().toDays()
+                    + " days; under 90 days needs ferry.audit.retention.allow-shorter-than-90-days=true");
+        }
+        boolean includeUnresolved = includeUnresolvedOverride == null ? config.includeUnresolved() : includeUnresolvedOverride;
+        String runId = "retention-" + Instant.now().toString().replaceAll("[^0-9TZ]", "");
+        LocalDateTime cutoff = LocalDateTime.now(ZoneOffset.UTC).minus(config.period());
+        TargetDatabase target = migrations.target(auditTarget);
+        long started = System.nanoTime();
+        try (Connection c = target.connection()) {
+            if (!lock(c)) {
+                throw new FerryException(ErrorCode.LOCK_TIMEOUT, "Another retention run of " + auditTarget + " is in progress");
+            }
+            try {
+                RetentionReport report = dryRun ? count(c, runId, policy, cutoff, includeUnresolved, started)
+                        : move(c, runId, policy, cutoff, includeUnresolved, started);
+                record(runId, RequestStatus.SUCCEEDED, report);
+                return report;
+            } finally {
+                unlock(c);
+            }
+        } catch (SQLException | IOException e) {
+            LOG.errorf(e, "Retention run %s failed", runId);
+            alerts.raise(AlertPolicy.of(Alert.Severity.critical, "retention-failed", auditTarget, runId,
+                    "Audit retention on " + auditTarget + " failed: " + e.getMessage(), Map.of("policy", policy)));
+            record(runId, RequestStatus.FAILED, Map.of("error", String.valueOf(e.getMessage())));
+            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Retention failed: " + e.getMessage());
+        }
+    }
+
+    private RetentionReport count(Connection c, String runId, String policy, LocalDateTime cutoff, boolean includeUnresolved, long started)
+            throws SQLException {
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        long rows = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT resolution_status, COUNT(*) FROM " + AUDIT + " WHERE attempted_at < ?"
+                + unresolved(includeUnresolved) + " GROUP BY resolution_status")) {
+            ps.setObject(1, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byStatus.put(rs.getString(1), rs.getLong(2));
+                    rows += rs.getLong(2);
+                }
+            }
+        }
+        return new RetentionReport(runId, auditTarget, policy, true, cutoff.toInstant(ZoneOffset.UTC).toString(), includeUnresolved, rows,
+                byStatus, 0, null, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private RetentionReport move(Connection c, String runId, String policy, LocalDateTime cutoff, boolean includeUnresolved, long started)
+            throws SQLException, IOException {
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        List<String> files = new ArrayList<>();
+        long rows = 0;
+        int batches = 0;
+        while (true) {
+            List<Long> ids = new ArrayList<>();
+            Map<Long, String> statuses = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, resolution_status FROM " + AUDIT + " WHERE attempted_at < ?"
+                    + unresolved(includeUnresolved) + " ORDER BY id LIMIT ?")) {
+                ps.setObject(1, cutoff);
+                ps.setInt(2, config.batchSize());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                        statuses.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                break;
+            }
+            String in = " WHERE id IN (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ")";
+            if (policy.equals("archive-csv")) {
+                files.add(writeCsv(c, runId, batches, in, ids).toString());
+            }
+            c.setAutoCommit(false);
+            try {
+                if (policy.equals("archive-table")) {
+                    execute(c, "INSERT IGNORE INTO " + AUDIT + "_archive SELECT a.*, UTC_TIMESTAMP(3) FROM " + AUDIT + " a" + in, ids);
+                }
+                execute(c, "DELETE FROM " + AUDIT + in, ids);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            statuses.values().forEach(s -> byStatus.merge(s, 1L, Long::sum));
+            rows += ids.size();
+            batches++;
+            metrics.counter("ferry.retention.rows", "target", auditTarget, "policy", policy).increment(ids.size());
+        }
+        return new RetentionReport(runId, auditTarget, policy, false, cutoff.toInstant(ZoneOffset.UTC).toString(), includeUnresolved, rows,
+                byStatus, batches, policy.equals("archive-csv") ? files : null, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** One gzip CSV file per batch, forced to disk before the batch is deleted. */
+    private Path writeCsv(Connection c, String runId, int batch, String in, List<Long> ids) throws SQLException, IOException {
+        Path folder = Path.of(config.archiveDir());
+        Files.createDirectories(folder);
+        Path file = folder.resolve(auditTarget + "-" + AUDIT + "-" + runId + "-" + String.format("%05d", batch) + ".csv.gz");
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + AuditRow.COLUMNS + " FROM " + AUDIT + in + " ORDER BY id")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setLong(i + 1, ids.get(i));
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                GZIPOutputStream gzip = new GZIPOutputStream(java.nio.channels.Channels.newOutputStream(channel));
+                Writer out = new OutputStreamWriter(gzip, StandardCharsets.UTF_8);
+                try (ResultSet rs = ps.executeQuery(); CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    List<String> header = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        header.add(rs.getMetaData().getColumnLabel(i));
+                    }
+                    csv.printRecord(header);
+                    while (rs.next()) {
+                        List<String> row = new ArrayList<>(columns);
+                        for (int i = 1; i <= columns; i++) {
+                            row.add(AuditCsv.safe(rs.getString(i)));
+                        }
+                        csv.printRecord(row);
+                    }
+                    csv.flush();
+                    gzip.finish();
+                    channel.force(true);
+                }
+            }
+        }
+        return file;
+    }
+
+    private static String unresolved(boolean includeUnresolved) {
+        return includeUnresolved ? "" : " AND resolution_status <> 'failed'";
+    }
+
+    private static void execute(Connection c, String sql, List<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setLong(i + 1, ids.get(i));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private boolean lock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            ps.setString(1, "ferry:retention:" + auditTarget);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    private void unlock(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT RELEASE_LOCK('ferry:retention:" + auditTarget.replace("'", "") + "')");
+        } catch (SQLException e) {
+            // released with the session
+        }
+    }
+
+    private void record(String runId, RequestStatus status, Object result) {
+        try {
+            ledger.record(runId, "retention", auditTarget, status, mapper.writeValueAsString(result));
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warnf("Retention run %s not recorded in the ledger: %s", runId, e.getMessage());
+        }
+    }
+}
