@@ -27,11 +27,13 @@ public class StuckRequestWatch {
     private final DataSource ledger;
     private final Alerts alerts;
     private final AlertsConfig config;
+    private final io.micrometer.core.instrument.Counter stuckCount;
 
-    public StuckRequestWatch(DataSource ledger, Alerts alerts, AlertsConfig config) {
+    public StuckRequestWatch(DataSource ledger, Alerts alerts, AlertsConfig config, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.ledger = ledger;
         this.alerts = alerts;
         this.config = config;
+        this.stuckCount = metrics.counter("ferry.stuck.requests");
     }
 
     @Scheduled(every = "${ferry.alerts.stuck-check-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -62,6 +64,7 @@ public class StuckRequestWatch {
         details.put("startedAt", started.toInstant(ZoneOffset.UTC).toString());
         details.put("runningFor", Duration.between(started, now).toString());
         details.put("instance", instance);
+        stuckCount.increment();
         alerts.raise(AlertPolicy.of(Alert.Severity.warning, "stuck-request", target, requestId,
                 action + " on " + target + " has been RUNNING since " + started + " UTC", details));
     }

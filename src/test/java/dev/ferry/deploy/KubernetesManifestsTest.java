@@ -140,6 +140,27 @@ class KubernetesManifestsTest {
         assertThat(networkPolicy).contains("port: 8080");
     }
 
+    @Test
+    void alertRulesUseMetricsFerryPublishes() throws IOException {
+        String code;
+        try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                all.append(Files.readString(source));
+            }
+            code = all.toString();
+        }
+        String rules = new Yaml().dump(one("PrometheusRule", "ferry"));
+        Matcher m = Pattern.compile("ferry_[a-z_]+").matcher(rules);
+        int checked = 0;
+        while (m.find()) {
+            String meter = m.group().replaceAll("_(total|seconds|bucket|count|sum)$", "").replace('_', '.');
+            assertThat(code).as("meter %s behind %s", meter, m.group()).contains("\"" + meter + "\"");
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(4);
+    }
+
     /** A key Ferry reads: a method of its config mappings, or a key of application.properties. */
     private static boolean known(String key) {
         Matcher target = Pattern.compile("ferry\\.targets\\.[^.]+\\.(.+)").matcher(key);
