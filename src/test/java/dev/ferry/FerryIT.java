@@ -18,17 +18,8 @@ import io.restassured.http.ContentType;
  * {@code -Dnative}): submit a migrate, read its result, resend it and get a duplicate.
  */
 @QuarkusIntegrationTest
+@org.junit.jupiter.api.extension.ExtendWith(dev.ferry.support.AsOperator.class)
 class FerryIT {
-
-    @org.junit.jupiter.api.BeforeEach
-    void authenticate() {
-        io.restassured.RestAssured.requestSpecification = dev.ferry.support.TestTokens.asOperator();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void forget() {
-        io.restassured.RestAssured.requestSpecification = null;
-    }
 
     @Test
     void walkThrough() {

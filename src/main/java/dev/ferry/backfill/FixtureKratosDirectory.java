@@ -2,8 +2,6 @@ package dev.ferry.backfill;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.Locations;
+
 /**
  * Kratos fixture mode: identities from a JSON file in the admin API's format, matched on email
  * case-insensitively as Kratos does. Lets dev mode and sandbox validation run without a Kratos.
@@ -23,7 +23,7 @@ final class FixtureKratosDirectory implements KratosDirectory {
     private final Map<String, List<KratosIdentity>> byEmail = new HashMap<>();
 
     FixtureKratosDirectory(String location, ObjectMapper mapper) {
-        try (InputStream in = open(location)) {
+        try (InputStream in = Locations.open(location)) {
             for (JsonNode identity : mapper.readTree(in)) {
                 String email = identity.path("traits").path("email").asText(null);
                 if (email != null) {
@@ -41,14 +41,4 @@ final class FixtureKratosDirectory implements KratosDirectory {
         return CompletableFuture.completedFuture(byEmail.getOrDefault(email.toLowerCase(Locale.ROOT), List.of()));
     }
 
-    private static InputStream open(String location) throws IOException {
-        if (location.startsWith("classpath:")) {
-            InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(location.substring("classpath:".length()));
-            if (in == null) {
-                throw new IOException("not on the class path");
-            }
-            return in;
-        }
-        return Files.newInputStream(Path.of(location));
-    }
 }

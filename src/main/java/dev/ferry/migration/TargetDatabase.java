@@ -64,8 +64,17 @@ public final class TargetDatabase implements AutoCloseable {
     }
 
     private Flyway configure(Optional<String> toVersion) {
+        return scripts(toVersion).dataSource(pool).load();
+    }
+
+    /** This target's scripts applied to another schema of the same server (a validation sandbox). */
+    public Flyway flywayOnSchema(String schema, Optional<String> toVersion) {
+        return scripts(toVersion).dataSource(jdbcUrlFor(schema), config.username().orElse(null), config.password().orElse(null)).load();
+    }
+
+    /** Flyway over this target's scripts and history table, without a data source yet. */
+    private FluentConfiguration scripts(Optional<String> toVersion) {
         FluentConfiguration flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
-                .dataSource(pool)
                 .locations(config.locations().toArray(String[]::new))
                 .table(config.historyTable())
                 // Ferry runs U scripts itself; Flyway's free edition must not reject their names.
@@ -73,20 +82,7 @@ public final class TargetDatabase implements AutoCloseable {
                 .cleanDisabled(true)
                 .communityDBSupportEnabled(true);
         toVersion.ifPresent(flyway::target);
-        return flyway.load();
-    }
-
-    /** This target's scripts applied to another schema of the same server (a validation sandbox). */
-    public Flyway flywayOnSchema(String schema, Optional<String> toVersion) {
-        FluentConfiguration flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
-                .dataSource(jdbcUrlFor(schema), config.username().orElse(null), config.password().orElse(null))
-                .locations(config.locations().toArray(String[]::new))
-                .table(config.historyTable())
-                .validateMigrationNaming(false)
-                .cleanDisabled(true)
-                .communityDBSupportEnabled(true);
-        toVersion.ifPresent(flyway::target);
-        return flyway.load();
+        return flyway;
     }
 
     /** The target's JDBC URL pointing at another schema of the same server. */

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,6 +26,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 
+import dev.ferry.Locations;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
@@ -103,7 +102,7 @@ public class TypeOrmBaseline {
 
     private static Properties load(String location) {
         Properties mapping = new Properties();
-        try (InputStream in = open(location); Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+        try (InputStream in = Locations.open(location); Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
             mapping.load(reader);
             return mapping;
         } catch (IOException e) {
@@ -111,14 +110,4 @@ public class TypeOrmBaseline {
         }
     }
 
-    private static InputStream open(String location) throws IOException {
-        if (location.startsWith("classpath:")) {
-            InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(location.substring("classpath:".length()));
-            if (in == null) {
-                throw new IOException("not on the class path");
-            }
-            return in;
-        }
-        return Files.newInputStream(Path.of(location.startsWith("filesystem:") ? location.substring("filesystem:".length()) : location));
-    }
 }

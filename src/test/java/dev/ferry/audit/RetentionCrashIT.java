@@ -36,10 +36,7 @@ class RetentionCrashIT {
     void aKilledRetentionRunLosesNothingAndTheNextOneFinishes() throws Exception {
         Map<String, String> config = new EmbeddedServersResource().start();
         String server = config.get("ferry.db.host") + ":" + config.get("ferry.db.port");
-        config.put("ferry.targets.retention.jdbc-url", "jdbc:mariadb://" + server + "/" + SCHEMA + "?createDatabaseIfNotExist=true");
-        config.put("ferry.targets.retention.username", config.get("ferry.db.username"));
-        config.put("ferry.targets.retention.password", config.get("ferry.db.password"));
-        config.put("ferry.targets.retention.locations", "classpath:db/alkemio");
+        TestInfrastructure.addTarget(config, "retention", SCHEMA, "classpath:db/alkemio");
         config.put("ferry.audit.target", "retention");
         config.put("quarkus.datasource.audit.reactive.url", "mysql://" + server + "/" + SCHEMA);
         config.put("ferry.audit.retention.batch-size", "100");

@@ -37,11 +37,7 @@ class BackfillCrashIT {
     @Test
     void aKilledBackfillResumesWithoutLinkingAnyoneTwice() throws Exception {
         Map<String, String> config = new EmbeddedServersResource().start();
-        config.put("ferry.targets.crash.jdbc-url", "jdbc:mariadb://" + config.get("ferry.db.host") + ":" + config.get("ferry.db.port")
-                + "/" + SCHEMA + "?createDatabaseIfNotExist=true");
-        config.put("ferry.targets.crash.username", config.get("ferry.db.username"));
-        config.put("ferry.targets.crash.password", config.get("ferry.db.password"));
-        config.put("ferry.targets.crash.locations", "classpath:db/alkemio");
+        TestInfrastructure.addTarget(config, "crash", SCHEMA, "classpath:db/alkemio");
         for (int n = 1; n <= 300; n++) {
             KratosStub.instance().server().stubFor(get(urlPathEqualTo("/admin/identities"))
                     .withQueryParam("credentials_identifier", equalTo("user" + n + "@example.org"))

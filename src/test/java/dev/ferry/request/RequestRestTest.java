@@ -19,17 +19,8 @@ import io.restassured.http.ContentType;
 
 /** The REST surface over the ledger and the targets; every error is problem+json with a stable code. */
 @QuarkusTest
+@org.junit.jupiter.api.extension.ExtendWith(dev.ferry.support.AsOperator.class)
 class RequestRestTest {
-
-    @org.junit.jupiter.api.BeforeEach
-    void authenticate() {
-        io.restassured.RestAssured.requestSpecification = dev.ferry.support.TestTokens.asOperator();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void forget() {
-        io.restassured.RestAssured.requestSpecification = null;
-    }
 
     @Test
     void submittedRequestIsPublishedRunAndReadableFromTheLedger() {

@@ -44,6 +44,15 @@ public final class TestInfrastructure {
         return config.get("ferry.db.password");
     }
 
+    /** Adds a target named {@code name} on the test server, in {@code schema}, with these script locations. */
+    public static void addTarget(Map<String, String> config, String name, String schema, String locations) {
+        String prefix = "ferry.targets." + name + ".";
+        config.put(prefix + "jdbc-url", jdbcUrl(schema) + "?createDatabaseIfNotExist=true");
+        config.put(prefix + "username", username());
+        config.put(prefix + "password", password());
+        config.put(prefix + "locations", locations);
+    }
+
     static synchronized void dropTestSchemasOnce() {
         if (schemasDropped) {
             return;
