@@ -143,11 +143,18 @@ public final class TargetDatabase implements AutoCloseable {
         return severities;
     }
 
+    /**
+     * Pool options unless the URL sets them: at most {@code poolSize} connections, one kept open, the
+     * others closed after a minute idle, so many configured targets do not pin a server's connections.
+     */
     private static String withPoolSize(String url, int poolSize) {
-        if (url.contains("maxPoolSize=")) {
-            return url;
+        StringBuilder options = new StringBuilder();
+        for (String option : new String[] { "maxPoolSize=" + poolSize, "minPoolSize=1", "maxIdleTime=60" }) {
+            if (!url.contains(option.substring(0, option.indexOf('=') + 1))) {
+                options.append(options.isEmpty() && !url.contains("?") ? "?" : "&").append(option);
+            }
         }
-        return url + (url.contains("?") ? "&" : "?") + "maxPoolSize=" + poolSize;
+        return url + options;
     }
 
     @Override
