@@ -28,8 +28,12 @@ final class ScriptCatalog {
     private static final String CLASSPATH = "classpath:";
     private static final String FILESYSTEM = "filesystem:";
 
-    /** A script file: its name and its text. */
-    record Script(String name, String text) {
+    /** A script file: its name and its text; a Java undo migration has its instance and a comment as text. */
+    record Script(String name, String text, UndoMigration java) {
+
+        Script(String name, String text) {
+            this(name, text, null);
+        }
 
         /** CRC32 of the text with line endings normalised, so a checkout on another OS does not count as a change. */
         int checksum() {
@@ -50,10 +54,46 @@ final class ScriptCatalog {
         return find(scriptName::equals);
     }
 
-    /** The undo script of a version: {@code U<version>__<description>.sql}. */
+    /** The undo of a version: {@code U<version>__<description>.sql}, or else a Java {@link UndoMigration} of that name. */
     Optional<Script> undoOf(String version) {
         String prefix = "U" + version + "__";
-        return find(name -> name.startsWith(prefix) && name.endsWith(".sql"));
+        Optional<Script> sql = find(name -> name.startsWith(prefix) && name.endsWith(".sql"));
+        return sql.isPresent() ? sql : javaUndo(prefix);
+    }
+
+    private Optional<Script> javaUndo(String prefix) {
+        for (String location : locations) {
+            if (location.startsWith(FILESYSTEM)) {
+                continue;
+            }
+            String resource = location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location;
+            for (Path folder : folders(location)) {
+                try (Stream<Path> files = Files.isDirectory(folder) ? Files.list(folder) : Stream.empty()) {
+                    Optional<String> file = files.map(p -> p.getFileName().toString())
+                            .filter(n -> n.startsWith(prefix) && n.endsWith(".class") && !n.contains("$")).findFirst();
+                    if (file.isPresent()) {
+                        String className = resource.replaceAll("^/|/$", "").replace('/', '.') + "."
+                                + file.get().substring(0, file.get().length() - ".class".length());
+                        return Optional.of(new Script(className, "-- Java undo migration " + className, instantiate(className)));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot list " + folder, e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static UndoMigration instantiate(String className) {
+        try {
+            Object undo = Class.forName(className, true, Thread.currentThread().getContextClassLoader()).getDeclaredConstructor().newInstance();
+            if (!(undo instanceof UndoMigration migration)) {
+                throw new IllegalStateException(className + " does not implement " + UndoMigration.class.getName());
+            }
+            return migration;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot create the Java undo migration " + className + ": " + e, e);
+        }
     }
 
     private Optional<Script> find(Predicate<String> name) {

@@ -79,7 +79,11 @@ public class UndoRunner {
             ScriptCatalog.Script undo = undoScripts.get(i);
             long started = System.nanoTime();
             try (Connection connection = target.connection()) {
-                for (SqlStatements.Statement statement : SqlStatements.split(undo.text())) {
+                if (undo.java() != null) {
+                    runJava(undo, connection);
+                }
+                for (SqlStatements.Statement statement : undo.java() != null ? List.<SqlStatements.Statement> of()
+                        : SqlStatements.split(undo.text())) {
                     try (Statement s = connection.createStatement()) {
                         s.execute(statement.sql());
                     } catch (SQLException e) {
@@ -102,7 +106,7 @@ public class UndoRunner {
                 throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Lost the target during revert: " + e.getMessage());
             }
             records.forgetUndo(target.name(), version(migration));
-            undone.add(new AppliedMigration(version(migration), migration.getDescription(), undo.name(), "UNDO_SQL", "UNDONE",
+            undone.add(new AppliedMigration(version(migration), migration.getDescription(), undo.name(), undo.java() != null ? "UNDO_JDBC" : "UNDO_SQL", "UNDONE",
                     Instant.now(), (int) ((System.nanoTime() - started) / 1_000_000), null, null));
         }
         String versionAfter = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
@@ -142,7 +146,8 @@ public class UndoRunner {
                 problems.add("V" + version(m) + " is a baseline and has nothing to undo");
             } else {
                 Optional<ScriptCatalog.Script> undo = target.scripts().undoOf(version(m));
-                undo.ifPresentOrElse(scripts::add, () -> problems.add("no U" + version(m) + "__*.sql for " + m.getScript()));
+                undo.ifPresentOrElse(scripts::add, () -> problems.add("no U" + version(m) + "__*.sql (nor Java U" + version(m)
+                        + "__ class) for " + m.getScript()));
             }
         }
         if (!problems.isEmpty()) {
@@ -163,6 +168,16 @@ public class UndoRunner {
             }
         }
         return findings;
+    }
+
+    private static void runJava(ScriptCatalog.Script undo, Connection connection) {
+        try {
+            undo.java().undo(connection);
+        } catch (SQLException e) {
+            throw new UndoFailure(undo.name(), 0, e);
+        } catch (Exception e) {
+            throw new UndoFailure(undo.name(), 0, new SQLException(e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+        }
     }
 
     /** An undo statement failed; carries where. */

@@ -61,6 +61,20 @@ class SafeChangesTest {
     }
 
     @Test
+    void aJavaUndoMigrationRevertsWhenNoSqlUndoExists() throws SQLException {
+        send("migrate", "javaundo", Map.of());
+        assertThat(tables("ferry_test_javaundo")).contains("note");
+
+        JsonNode reverted = send("revert", "javaundo", Map.of());
+
+        assertThat(reverted.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(reverted.path("migrations").get(0).path("script").asText()).isEqualTo("db.javaundo.U1__create_note");
+        assertThat(reverted.path("migrations").get(0).path("type").asText()).isEqualTo("UNDO_JDBC");
+        assertThat(tables("ferry_test_javaundo")).containsExactly("flyway_schema_history");
+        assertThat(send("info", "javaundo", Map.of()).path("migrations").get(0).path("state").asText()).isEqualTo("PENDING");
+    }
+
+    @Test
     void revertDryRunReturnsTheUndoPlanAndChangesNothing() throws SQLException {
         send("migrate", "noundo", Map.of("toVersion", "1"));
 
