@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,11 +76,13 @@ public class MigrationRunner {
             refuseChangedScripts(before);
             String versionBefore = currentVersion(before);
             List<MigrationInfo> pending = Arrays.asList(before.pending());
-            List<LintFinding> findings = new ArrayList<>(lint(target, pending));
+            ScriptCatalog.Index scripts = target.scripts().index();
+            List<LintFinding> findings = new ArrayList<>(lint(target, pending.stream().map(m -> scripts.read(m.getScript()))
+                    .flatMap(Optional::stream).toList()));
             findings.addAll(validationGate(target, pending));
             if (dryRun) {
                 List<PlannedScript> plan = pending.stream().map(m -> new PlannedScript(version(m), m.getDescription(), m.getScript(),
-                        target.scripts().read(m.getScript()).map(ScriptCatalog.Script::text)
+                        scripts.read(m.getScript()).map(ScriptCatalog.Script::text)
                                 .orElse("-- " + m.getType() + " migration " + m.getScript()))).toList();
                 return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
             }
@@ -89,15 +90,16 @@ public class MigrationRunner {
             if (refusal.isPresent()) {
                 return new MigrationOutcome(versionBefore, versionBefore, List.of(), null, findings, refusal.get());
             }
-            return apply(target, flyway, versionBefore, findings);
+            return apply(target, flyway, versionBefore, findings, scripts);
         }
     }
 
-    private MigrationOutcome apply(TargetDatabase target, Flyway flyway, String versionBefore, List<LintFinding> findings) {
+    private MigrationOutcome apply(TargetDatabase target, Flyway flyway, String versionBefore, List<LintFinding> findings,
+            ScriptCatalog.Index scripts) {
         try {
             MigrateResult result = flyway.migrate();
             List<AppliedMigration> applied = result.migrations.stream().map(FlywayResults::toApplied).toList();
-            rememberUndoScripts(target, applied);
+            rememberUndoScripts(target, applied, scripts);
             String versionAfter = result.targetSchemaVersion != null ? result.targetSchemaVersion : versionBefore;
             return new MigrationOutcome(versionBefore, versionAfter, applied, null, findings, null);
         } catch (FlywayMigrateException e) {
@@ -105,7 +107,7 @@ public class MigrationRunner {
             String script = e.getMigration() == null ? null : e.getMigration().getScript();
             List<AppliedMigration> migrations = new ArrayList<>(partial == null || partial.migrations == null ? List.of()
                     : partial.migrations.stream().map(FlywayResults::toApplied).toList());
-            rememberUndoScripts(target, migrations);
+            rememberUndoScripts(target, migrations, scripts);
             if (e.getMigration() != null) {
                 migrations.add(new AppliedMigration(version(e.getMigration()), e.getMigration().getDescription(), script,
                         e.getMigration().getType().name(), MigrationState.FAILED.name(), Instant.now(), null, null, null));
@@ -193,10 +195,6 @@ public class MigrationRunner {
         }
     }
 
-    private static List<LintFinding> lint(TargetDatabase target, Collection<MigrationInfo> pending) {
-        return lint(target, pending.stream().map(m -> target.scripts().read(m.getScript())).flatMap(Optional::stream).toList());
-    }
-
     private List<LintFinding> validationGate(TargetDatabase target, List<MigrationInfo> pending) {
         if (!target.config().validationGate()) {
             return List.of();
@@ -208,10 +206,10 @@ public class MigrationRunner {
                 .toList();
     }
 
-    private void rememberUndoScripts(TargetDatabase target, List<AppliedMigration> applied) {
+    private void rememberUndoScripts(TargetDatabase target, List<AppliedMigration> applied, ScriptCatalog.Index scripts) {
         for (AppliedMigration m : applied) {
             if (m.version() != null) {
-                target.scripts().undoOf(m.version())
+                scripts.undoOf(m.version())
                         .ifPresent(undo -> records.rememberUndo(target.name(), m.version(), undo.name(), undo.checksum()));
             }
         }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -49,16 +48,43 @@ final class ScriptCatalog {
         this.locations = List.copyOf(locations);
     }
 
-    /** The script with exactly that file name. */
+    /** The script with exactly that file name (lists the locations; use {@link #index()} for many lookups). */
     Optional<Script> read(String scriptName) {
-        return find(scriptName::equals);
+        return index().read(scriptName);
     }
 
     /** The undo of a version: {@code U<version>__<description>.sql}, or else a Java {@link UndoMigration} of that name. */
     Optional<Script> undoOf(String version) {
-        String prefix = "U" + version + "__";
-        Optional<Script> sql = find(name -> name.startsWith(prefix) && name.endsWith(".sql"));
-        return sql.isPresent() ? sql : javaUndo(prefix);
+        return index().undoOf(version);
+    }
+
+    /**
+     * The locations listed once, for the lookups of one operation: a migrate of 500 scripts then lists
+     * the folders once, not once per script. Texts are read when asked for, so they are current.
+     */
+    Index index() {
+        return new Index(all());
+    }
+
+    /** A listing of the locations at one moment. */
+    final class Index {
+        private final Map<String, Path> files;
+
+        private Index(Map<String, Path> files) {
+            this.files = files;
+        }
+
+        Optional<Script> read(String scriptName) {
+            Path file = files.get(scriptName);
+            return file == null ? Optional.empty() : Optional.of(new Script(scriptName, ScriptCatalog.read(file)));
+        }
+
+        Optional<Script> undoOf(String version) {
+            String prefix = "U" + version + "__";
+            Optional<Script> sql = files.keySet().stream().filter(name -> name.startsWith(prefix) && name.endsWith(".sql")).findFirst()
+                    .flatMap(this::read);
+            return sql.isPresent() ? sql : javaUndo(prefix);
+        }
     }
 
     private Optional<Script> javaUndo(String prefix) {
@@ -96,10 +122,6 @@ final class ScriptCatalog {
         }
     }
 
-    private Optional<Script> find(Predicate<String> name) {
-        return all().entrySet().stream().filter(e -> name.test(e.getKey())).findFirst()
-                .map(e -> new Script(e.getKey(), read(e.getValue())));
-    }
 
     /** Every file of every location, by file name. */
     private Map<String, Path> all() {

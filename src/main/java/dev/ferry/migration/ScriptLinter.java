@@ -40,6 +40,9 @@ final class ScriptLinter {
 
     private static final Pattern WAIVER = Pattern.compile("(?m)(?:--|#)\\s*ferry:allow\\s+([a-z-]+)(?:[ \\t]+([^\\n]*\\S))?");
     private static final Pattern CHANGE_COLUMN = Pattern.compile("\\bCHANGE (?:COLUMN )?(\\S+) (\\S+) ");
+    /** The statements any rule can apply to; everything else skips the parser. */
+    private static final Pattern MAY_HIT = Pattern.compile("(?i)\\s*(DROP|TRUNCATE|DELETE|UPDATE|RENAME|ALTER|CREATE\\s+"
+            + "(UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX)\\b");
     private static final Pattern ONLINE_DDL = Pattern.compile("(?i)ALGORITHM\\s*=\\s*INPLACE|LOCK\\s*=\\s*NONE");
 
     private final Map<LintRule, LintSeverity> severities;
@@ -68,6 +71,9 @@ final class ScriptLinter {
         List<LintFinding> findings = new ArrayList<>();
         for (SqlStatements.Statement statement : SqlStatements.split(script)) {
             String sql = SqlStatements.withoutComments(statement.sql());
+            if (!MAY_HIT.matcher(sql).lookingAt()) {
+                continue; // CREATE TABLE, INSERT, SELECT...: no rule applies, and parsing costs milliseconds
+            }
             List<Hit> hits;
             try {
                 hits = parsed(CCJSqlParserUtil.parse(sql), sql, facts);

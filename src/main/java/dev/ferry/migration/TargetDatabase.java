@@ -95,9 +95,12 @@ public final class TargetDatabase implements AutoCloseable {
         return m.group(1) + "/" + schema + query;
     }
 
-    /** The script files of this target, by name. */
-    public Optional<String> scriptText(String scriptName) {
-        return scripts.read(scriptName).map(ScriptCatalog.Script::text);
+    /** The texts of these script files of this target, by name (listing the locations once). */
+    public java.util.Map<String, String> scriptTexts(java.util.Collection<String> scriptNames) {
+        ScriptCatalog.Index index = scripts.index();
+        java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+        scriptNames.forEach(name -> index.read(name).ifPresent(script -> texts.put(name, script.text())));
+        return texts;
     }
 
     ScriptCatalog scripts() {

@@ -139,13 +139,14 @@ public class UndoRunner {
     private static List<ScriptCatalog.Script> undoScripts(TargetDatabase target, List<MigrationInfo> chain) {
         List<ScriptCatalog.Script> scripts = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        ScriptCatalog.Index index = target.scripts().index();
         for (MigrationInfo m : chain) {
             if (m.getState().isFailed()) {
                 problems.add("V" + version(m) + " failed and needs repair, not undo");
             } else if (m.getType().isBaseline()) {
                 problems.add("V" + version(m) + " is a baseline and has nothing to undo");
             } else {
-                Optional<ScriptCatalog.Script> undo = target.scripts().undoOf(version(m));
+                Optional<ScriptCatalog.Script> undo = index.undoOf(version(m));
                 undo.ifPresentOrElse(scripts::add, () -> problems.add("no U" + version(m) + "__*.sql (nor Java U" + version(m)
                         + "__ class) for " + m.getScript()));
             }

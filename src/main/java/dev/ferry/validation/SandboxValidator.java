@@ -158,13 +158,11 @@ public class SandboxValidator {
 
     private static Set<String> touchedTables(TargetDatabase target, List<String> scripts) {
         Set<String> tables = new LinkedHashSet<>();
-        for (String script : scripts) {
-            target.scriptText(script).ifPresent(text -> {
-                Matcher m = TOUCHED.matcher(text.replaceAll("(?m)(--|#)[^\\n]*$", " "));
-                while (m.find()) {
-                    tables.add(m.group(1));
-                }
-            });
+        for (String text : target.scriptTexts(scripts).values()) {
+            Matcher m = TOUCHED.matcher(text.replaceAll("(?m)(--|#)[^\\n]*$", " "));
+            while (m.find()) {
+                tables.add(m.group(1));
+            }
         }
         return tables;
     }
