@@ -2,6 +2,7 @@ package dev.ferry.request;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.alert.Alert;
+import dev.ferry.migration.PlannedScript;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -25,6 +27,8 @@ public class EventPublisher {
 
     public static final String ERROR_CODE_HEADER = "ferry-error-code";
     public static final String ERROR_MESSAGE_HEADER = "ferry-error-message";
+    /** Below Kafka's default 1 MB record limit, with room for headers and multi-byte characters. */
+    private static final int MAX_EVENT_CHARS = 400_000;
 
     private final MutinyEmitter<String> results;
     private final MutinyEmitter<String> alerts;
@@ -44,7 +48,26 @@ public class EventPublisher {
     }
 
     public void publishResult(MigrationResult result) {
-        send(results, result.requestId(), toJson(result), null);
+        send(results, result.requestId(), fitted(result), null);
+    }
+
+    /**
+     * The result as JSON, small enough for the broker's default 1 MB record limit: a dry run of
+     * hundreds of large scripts would otherwise be refused on every retry and stall its partition.
+     * The full plan stays in the ledger ({@code GET /api/requests/{id}}).
+     */
+    private String fitted(MigrationResult result) {
+        String json = toJson(result);
+        if (json.length() <= MAX_EVENT_CHARS || result.plan() == null) {
+            return json;
+        }
+        List<PlannedScript> plan = result.plan().stream().map(p -> new PlannedScript(p.version(), p.description(), p.script(),
+                "-- " + (p.sql() == null ? 0 : p.sql().length()) + " characters omitted from the event; GET /api/requests/"
+                        + result.requestId() + " has the full plan")).toList();
+        return toJson(new MigrationResult(result.requestId(), result.action(), result.target(), result.status(), result.duplicate(),
+                result.receivedAt(), result.startedAt(), result.finishedAt(), result.durationMs(), result.versionBefore(),
+                result.versionAfter(), result.migrations(), plan, result.lint(), result.validation(), result.backfill(), result.error(),
+                result.instance()));
     }
 
     public void publishAlert(Alert alert) {

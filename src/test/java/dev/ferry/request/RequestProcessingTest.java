@@ -67,6 +67,26 @@ class RequestProcessingTest {
     }
 
     @Test
+    void aDryRunTooLargeForOneEventIsPublishedWithThePlanTrimmedAndKeptWhole() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Path.of("target/test-work/huge");
+        java.nio.file.Files.createDirectories(folder);
+        StringBuilder rows = new StringBuilder("CREATE TABLE huge (id INT PRIMARY KEY, v VARCHAR(100));\n");
+        for (int i = 0; i < 30_000; i++) {
+            rows.append("INSERT INTO huge VALUES (").append(i).append(", 'a value long enough to make the script large');\n");
+        }
+        java.nio.file.Files.writeString(folder.resolve("V1__huge.sql"), rows);
+        String id = id("huge");
+        kafka.request(id, "migrate", "huge", Map.of("dryRun", true));
+
+        JsonNode result = kafka.awaitResult(id, RESULT_WAIT);
+
+        assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("plan").get(0).path("sql").asText()).contains("characters omitted from the event");
+        assertThat(count("ferry_test", "SELECT LENGTH(result) FROM ferry_request WHERE request_id = '" + id + "'"))
+                .isGreaterThan(1_000_000);
+    }
+
+    @Test
     void infoListsEveryScriptWithItsState() {
         String id = id("info");
         kafka.request(id, "info", "plain", Map.of());
