@@ -1,18 +1,14 @@
 package dev.ferry.audit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -31,23 +27,23 @@ record AuditFilter(List<String> statuses, String reason, String runId, String em
         List<String> checked = new ArrayList<>();
         for (String status : statuses == null ? List.<String> of() : statuses) {
             if (!STATUSES.contains(status)) {
-                throw bad("status", "must be success, failed or resolved, not '" + status + "'");
+                throw FerryException.badParameter("status", "must be success, failed or resolved, not '" + status + "'");
             }
             checked.add(status);
         }
         if (reason != null && !REASONS.contains(reason)) {
-            throw bad("reason", "must be missing, duplicate or error, not '" + reason + "'");
+            throw FerryException.badParameter("reason", "must be missing, duplicate or error, not '" + reason + "'");
         }
         if (runId != null && (runId.isBlank() || runId.length() > 128)) {
-            throw bad("runId", "must be 1-128 characters");
+            throw FerryException.badParameter("runId", "must be 1-128 characters");
         }
         if (emailPrefix != null && (emailPrefix.isEmpty() || emailPrefix.length() > 255)) {
-            throw bad("emailPrefix", "must be 1-255 characters");
+            throw FerryException.badParameter("emailPrefix", "must be 1-255 characters");
         }
         LocalDateTime fromTime = time("from", from);
         LocalDateTime toTime = time("to", to);
         if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
-            throw bad("from", "must be before 'to'");
+            throw FerryException.badParameter("from", "must be before 'to'");
         }
         return new AuditFilter(List.copyOf(checked), reason, runId, emailPrefix, fromTime, toTime, unresolvedOnly);
     }
@@ -95,31 +91,7 @@ record AuditFilter(List<String> statuses, String reason, String runId, String em
             return value.length() == 10 ? LocalDate.parse(value).atStartOfDay()
                     : LocalDateTime.ofInstant(Instant.parse(value), ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw bad(name, "must be an ISO date (2026-11-25) or instant (2026-11-25T10:00:00Z), not '" + value + "'");
-        }
-    }
-
-    static FerryException bad(String parameter, String message) {
-        return new FerryException(ErrorCode.INVALID_REQUEST, "Parameter '" + parameter + "': " + message, null,
-                Map.of("parameter", parameter), null);
-    }
-
-    /** Opaque keyset position (attempted_at, id) of the last row of a page. */
-    record Cursor(LocalDateTime attemptedAt, long id) {
-
-        static String encode(AuditRow last) {
-            String raw = LocalDateTime.ofInstant(last.attemptedAt(), ZoneOffset.UTC) + "|" + last.id();
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String cursor) {
-            try {
-                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int bar = raw.indexOf('|');
-                return new Cursor(LocalDateTime.parse(raw.substring(0, bar)), Long.parseLong(raw.substring(bar + 1)));
-            } catch (IllegalArgumentException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-                throw bad("after", "not a cursor from this API");
-            }
+            throw FerryException.badParameter(name, "must be an ISO date (2026-11-25) or instant (2026-11-25T10:00:00Z), not '" + value + "'");
         }
     }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.KeysetCursor;
+import dev.ferry.problem.FerryException;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -29,12 +31,12 @@ public class AuditRepository {
     }
 
     /** Newest first; a page after {@code cursor} costs the same as the first (keyset on attempted_at, id). */
-    Uni<List<AuditRow>> page(AuditFilter filter, AuditFilter.Cursor cursor, int limit) {
+    Uni<List<AuditRow>> page(AuditFilter filter, KeysetCursor cursor, int limit) {
         Tuple params = Tuple.tuple();
         StringBuilder sql = new StringBuilder("SELECT " + AuditRow.COLUMNS + " FROM " + TABLE + " WHERE 1 = 1").append(filter.where(params));
         if (cursor != null) {
             sql.append(" AND (attempted_at < ? OR (attempted_at = ? AND id < ?))");
-            params.addLocalDateTime(cursor.attemptedAt()).addLocalDateTime(cursor.attemptedAt()).addLong(cursor.id());
+            params.addLocalDateTime(cursor.time()).addLocalDateTime(cursor.time()).addLong(keyOf(cursor));
         }
         sql.append(" ORDER BY attempted_at DESC, id DESC LIMIT ?");
         params.addInteger(limit);
@@ -43,6 +45,15 @@ public class AuditRepository {
             rows.forEach(r -> page.add(AuditRow.of(r)));
             return page;
         });
+    }
+
+    /** An audit cursor's key is the row id. */
+    private static long keyOf(KeysetCursor cursor) {
+        try {
+            return Long.parseLong(cursor.key());
+        } catch (NumberFormatException e) {
+            throw FerryException.badParameter("after", "not a cursor from this API");
+        }
     }
 
     Uni<AuditRow> find(long id) {

@@ -2,6 +2,7 @@ package dev.ferry.audit;
 
 import java.net.URI;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.ferry.KeysetCursor;
 import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
@@ -101,10 +103,12 @@ public class AuditResource {
             @Parameter(description = "cursor from the previous page") @QueryParam("after") String after,
             @jakarta.ws.rs.core.Context UriInfo uri) {
         AuditFilter filter = AuditFilter.parse(status, reason, runId, emailPrefix, from, to, unresolvedOnly);
-        AuditFilter.Cursor cursor = after == null ? null : AuditFilter.Cursor.decode(after);
+        KeysetCursor cursor = after == null ? null : KeysetCursor.decode(after);
         boolean mask = !identity.hasRole(Roles.OPERATOR);
         return audit.page(filter, cursor, limit).map(rows -> {
-            String next = rows.size() < limit ? null : AuditFilter.Cursor.encode(rows.get(rows.size() - 1));
+            AuditRow last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+            String next = rows.size() < limit ? null
+                    : new KeysetCursor(LocalDateTime.ofInstant(last.attemptedAt(), ZoneOffset.UTC), String.valueOf(last.id())).encode();
             List<AuditRow> items = mask ? rows.stream().map(AuditRow::masked).toList() : rows;
             Response.ResponseBuilder response = Response.ok(new AuditPage(items, next));
             if (next != null) {
@@ -216,7 +220,7 @@ public class AuditResource {
         try {
             return Integer.parseInt(ifMatch.replace("W/", "").replace("\"", "").trim());
         } catch (NumberFormatException e) {
-            throw AuditFilter.bad("If-Match", "not an ETag of this API");
+            throw FerryException.badParameter("If-Match", "not an ETag of this API");
         }
     }
 }

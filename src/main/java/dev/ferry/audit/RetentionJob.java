@@ -39,6 +39,7 @@ import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertPolicy;
 import dev.ferry.alert.Alerts;
 import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.NamedLocks;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
@@ -108,7 +109,7 @@ public class RetentionJob {
         TargetDatabase target = migrations.target(auditTarget);
         long started = System.nanoTime();
         try (Connection c = target.connection()) {
-            if (!lock(c)) {
+            if (!NamedLocks.tryLock(c, lockName(), 0)) {
                 throw new FerryException(ErrorCode.LOCK_TIMEOUT, "Another retention run of " + auditTarget + " is in progress");
             }
             try {
@@ -117,7 +118,7 @@ public class RetentionJob {
                 record(runId, RequestStatus.SUCCEEDED, report);
                 return report;
             } finally {
-                unlock(c);
+                NamedLocks.release(c, lockName());
             }
         } catch (SQLException | IOException e) {
             LOG.errorf(e, "Retention run %s failed", runId);
@@ -244,21 +245,8 @@ public class RetentionJob {
         }
     }
 
-    private boolean lock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
-            ps.setString(1, "ferry:retention:" + auditTarget);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
-        }
-    }
-
-    private void unlock(Connection c) {
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT RELEASE_LOCK('ferry:retention:" + auditTarget.replace("'", "") + "')");
-        } catch (SQLException e) {
-            // released with the session
-        }
+    private String lockName() {
+        return "ferry:retention:" + auditTarget;
     }
 
     private void record(String runId, RequestStatus status, Object result) {

@@ -48,16 +48,6 @@ final class ScriptCatalog {
         this.locations = List.copyOf(locations);
     }
 
-    /** The script with exactly that file name (lists the locations; use {@link #index()} for many lookups). */
-    Optional<Script> read(String scriptName) {
-        return index().read(scriptName);
-    }
-
-    /** The undo of a version: {@code U<version>__<description>.sql}, or else a Java {@link UndoMigration} of that name. */
-    Optional<Script> undoOf(String version) {
-        return index().undoOf(version);
-    }
-
     /**
      * The locations listed once, for the lookups of one operation: a migrate of 500 scripts then lists
      * the folders once, not once per script. Texts are read when asked for, so they are current.
@@ -79,6 +69,7 @@ final class ScriptCatalog {
             return file == null ? Optional.empty() : Optional.of(new Script(scriptName, ScriptCatalog.read(file)));
         }
 
+        /** The undo of a version: {@code U<version>__<description>.sql}, or else a Java {@link UndoMigration} of that name. */
         Optional<Script> undoOf(String version) {
             String prefix = "U" + version + "__";
             Optional<Script> sql = files.keySet().stream().filter(name -> name.startsWith(prefix) && name.endsWith(".sql")).findFirst()

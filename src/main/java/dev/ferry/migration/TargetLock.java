@@ -1,8 +1,6 @@
 package dev.ferry.migration;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import dev.ferry.problem.ErrorCode;
@@ -31,16 +29,11 @@ final class TargetLock implements AutoCloseable {
         String name = lockName(target.name());
         long timeoutSeconds = Math.max(0, target.config().lockTimeout().toSeconds());
         Connection connection = target.connection();
-        try (PreparedStatement get = connection.prepareStatement("SELECT GET_LOCK(?, ?)")) {
-            get.setString(1, name);
-            get.setLong(2, timeoutSeconds);
-            try (ResultSet rs = get.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) != 1) {
-                    closeQuietly(connection);
-                    throw new FerryException(ErrorCode.LOCK_TIMEOUT, "Target " + target.name() + " is locked by another change ("
-                            + name + " not free after " + timeoutSeconds + " s)");
-                }
+        try {
+            if (!NamedLocks.tryLock(connection, name, timeoutSeconds)) {
+                closeQuietly(connection);
+                throw new FerryException(ErrorCode.LOCK_TIMEOUT, "Target " + target.name() + " is locked by another change ("
+                        + name + " not free after " + timeoutSeconds + " s)");
             }
             return new TargetLock(connection, name);
         } catch (SQLException e) {
@@ -51,14 +44,8 @@ final class TargetLock implements AutoCloseable {
 
     @Override
     public void close() {
-        try (PreparedStatement release = connection.prepareStatement("SELECT RELEASE_LOCK(?)")) {
-            release.setString(1, lockName);
-            release.execute();
-        } catch (SQLException e) {
-            // Closing the session below releases the lock anyway.
-        } finally {
-            closeQuietly(connection);
-        }
+        NamedLocks.release(connection, lockName);
+        closeQuietly(connection);
     }
 
     private static void closeQuietly(Connection connection) {

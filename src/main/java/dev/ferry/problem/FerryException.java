@@ -20,6 +20,12 @@ public class FerryException extends RuntimeException {
         this.details = details == null ? Map.of() : details;
     }
 
+    /** INVALID_REQUEST naming the query parameter at fault, for the caller to fix. */
+    public static FerryException badParameter(String parameter, String message) {
+        return new FerryException(ErrorCode.INVALID_REQUEST, "Parameter '" + parameter + "': " + message, null,
+                Map.of("parameter", parameter), null);
+    }
+
     public ErrorCode code() {
         return code;
     }

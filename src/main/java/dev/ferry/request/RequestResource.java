@@ -1,12 +1,8 @@
 package dev.ferry.request;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.HashMap;
@@ -37,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
+import dev.ferry.KeysetCursor;
 import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
@@ -147,20 +144,20 @@ public class RequestResource {
         }
         if (action != null) {
             hql.append(" and action = :action");
-            params.put("action", Action.fromWire(action).orElseThrow(() -> badParameter("action", "unknown action '" + action + "'"))
+            params.put("action", Action.fromWire(action).orElseThrow(() -> FerryException.badParameter("action", "unknown action '" + action + "'"))
                     .wireName());
         }
         if (after != null) {
-            Cursor cursor = Cursor.decode(after);
+            KeysetCursor cursor = KeysetCursor.decode(after);
             hql.append(" and (receivedAt < :afterTime or (receivedAt = :afterTime and requestId < :afterId))");
-            params.put("afterTime", cursor.receivedAt());
-            params.put("afterId", cursor.requestId());
+            params.put("afterTime", cursor.time());
+            params.put("afterId", cursor.key());
         }
         hql.append(" order by receivedAt desc, requestId desc");
         return RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit - 1).list().map(entries -> {
             List<RequestView> items = new ArrayList<>(entries.size());
             entries.forEach(e -> items.add(RequestView.of(e, false)));
-            String next = entries.size() < limit ? null : Cursor.encode(entries.get(entries.size() - 1));
+            String next = entries.size() < limit ? null : new KeysetCursor(entries.get(entries.size() - 1).receivedAt, entries.get(entries.size() - 1).requestId).encode();
             return new RequestPage(items, next);
         });
     }
@@ -169,34 +166,7 @@ public class RequestResource {
         try {
             return RequestStatus.valueOf(status);
         } catch (IllegalArgumentException e) {
-            throw badParameter("status", "must be one of RUNNING, SUCCEEDED, FAILED, REJECTED");
-        }
-    }
-
-    static FerryException badParameter(String name, String message) {
-        return new FerryException(ErrorCode.INVALID_REQUEST, "Parameter '" + name + "': " + message, null,
-                Map.of("parameter", name), null);
-    }
-
-    /** Opaque keyset position: the last row's receivedAt and requestId. */
-    record Cursor(LocalDateTime receivedAt, String requestId) {
-
-        static String encode(RequestEntry last) {
-            String raw = last.receivedAt + "|" + last.requestId;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String cursor) {
-            try {
-                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int bar = raw.indexOf('|');
-                if (bar < 0) {
-                    throw badParameter("after", "not a cursor from this API");
-                }
-                return new Cursor(LocalDateTime.parse(raw.substring(0, bar)), raw.substring(bar + 1));
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw badParameter("after", "not a cursor from this API");
-            }
+            throw FerryException.badParameter("status", "must be one of RUNNING, SUCCEEDED, FAILED, REJECTED");
         }
     }
 }

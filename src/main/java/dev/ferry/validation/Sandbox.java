@@ -1,13 +1,14 @@
 package dev.ferry.validation;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
+
+import dev.ferry.migration.NamedLocks;
 
 /**
  * A scratch schema on the target's server, named {@code ferry_sbx_<target>_<random>} so concurrent
@@ -31,10 +32,7 @@ final class Sandbox implements AutoCloseable {
     static Sandbox create(Connection connection, String target) throws SQLException {
         String name = PREFIX + target.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (PreparedStatement lock = connection.prepareStatement("SELECT GET_LOCK(?, 0)")) {
-            lock.setString(1, lockName(name));
-            lock.executeQuery().close();
-        }
+        NamedLocks.tryLock(connection, lockName(name), 0);
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE DATABASE `" + name + "`");
         }
@@ -60,11 +58,6 @@ final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         drop(connection, name);
-        try (PreparedStatement release = connection.prepareStatement("SELECT RELEASE_LOCK(?)")) {
-            release.setString(1, lockName(name));
-            release.executeQuery().close();
-        } catch (SQLException e) {
-            // the lock ends with the session anyway
-        }
+        NamedLocks.release(connection, lockName(name));
     }
 }

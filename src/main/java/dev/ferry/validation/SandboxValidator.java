@@ -27,7 +27,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -37,12 +36,13 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.jboss.logging.Logger;
 
 import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.NamedLocks;
 import dev.ferry.migration.ScriptRecords;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.migration.TargetRegistry;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * The CSV snapshot routine done properly: clone the target into a scratch schema of the same server
@@ -130,8 +130,12 @@ public class SandboxValidator {
         }
     }
 
-    /** Sandboxes a crashed run left behind have a free lock: drop them when Ferry starts. */
-    void dropAbandonedSandboxes(@Observes StartupEvent start) {
+    /**
+     * Sandboxes a crashed run left behind have a free lock: drop them shortly after start (off the
+     * start-up thread, so an unreachable target does not delay readiness) and hourly after that.
+     */
+    @Scheduled(every = "1h", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void dropAbandonedSandboxes() {
         for (TargetDatabase target : targets.all()) {
             try (Connection c = target.connection(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'ferry\\_sbx\\_%'")) {
@@ -140,14 +144,9 @@ public class SandboxValidator {
                     sandboxes.add(rs.getString(1));
                 }
                 for (String sandbox : sandboxes) {
-                    try (PreparedStatement free = c.prepareStatement("SELECT IS_FREE_LOCK(?)")) {
-                        free.setString(1, Sandbox.lockName(sandbox));
-                        try (ResultSet f = free.executeQuery()) {
-                            if (f.next() && f.getInt(1) == 1) {
-                                LOG.warnf("Dropping sandbox %s left behind by an interrupted validation", sandbox);
-                                Sandbox.drop(c, sandbox);
-                            }
-                        }
+                    if (NamedLocks.isFree(c, Sandbox.lockName(sandbox))) {
+                        LOG.warnf("Dropping sandbox %s left behind by an interrupted validation", sandbox);
+                        Sandbox.drop(c, sandbox);
                     }
                 }
             } catch (RuntimeException | SQLException e) {

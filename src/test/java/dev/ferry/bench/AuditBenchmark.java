@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedWriter;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,15 +81,12 @@ class AuditBenchmark {
         }
 
         long exportStart = System.nanoTime();
-        long heapBefore = liveHeap();
-        AtomicLong peak = new AtomicLong(heapBefore);
-        Thread sampler = sampler(peak);
         long exported;
-        try (InputStream body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/audit/user-authid/export.csv"))
+        LiveHeap heap = LiveHeap.sample();
+        try (heap; InputStream body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/audit/user-authid/export.csv"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream()).body()) {
             exported = countLines(body) - 1;
         }
-        sampler.interrupt();
         double exportRate = exported / ((System.nanoTime() - exportStart) / 1e9);
         double jdbcRate = jdbcExport();
 
@@ -105,7 +101,7 @@ class AuditBenchmark {
                 20, SAMPLES);
         report.ratio("audit-deep-page-keyset-vs-offset", "ms", deep, "jdbc-offset-900000", offset, 1.0);
         report.atLeast("audit-export-csv-rows-per-second", "rows/s", exportRate, "jdbc-stream-to-file", jdbcRate, 1.0 / 3, 1);
-        report.atMost("audit-export-peak-live-heap", "MB", peak.get() / 1e6, "live-heap-before", heapBefore / 1e6, heapBefore / 1e6 + 64, 1);
+        report.atMost("audit-export-peak-live-heap", "MB", heap.peak() / 1e6, "live-heap-before", heap.before() / 1e6, heap.before() / 1e6 + 64, 1);
         report.atLeast("audit-list-requests-per-second", "req/s", ferryRps, "jdbc-same-query", jdbcRps, 0.0, 1);
         report.appendTo(Path.of("target/bench"));
     }
@@ -212,30 +208,6 @@ class AuditBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    private static long liveHeap() {
-        long live = 0;
-        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                live += pool.getCollectionUsage().getUsed();
-            }
-        }
-        return live;
-    }
-
-    private static Thread sampler(AtomicLong peak) {
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(liveHeap(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.start();
-        return sampler;
-    }
 
     @FunctionalInterface
     private interface Action {

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,24 +67,12 @@ class BackfillBenchmark {
         double sequential = sequentialLoop(kratos.port(), 500);
 
         System.gc();
-        long heapBefore = liveHeap();
-        AtomicLong peak = new AtomicLong(heapBefore);
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(liveHeap(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.start();
+        LiveHeap heap = LiveHeap.sample();
         String runId = "bench-backfill-" + UUID.randomUUID();
         kafka.request(runId, "backfill", "benchusers", Map.of("options", Map.of("job", "user-authid", "concurrency", CONCURRENCY,
                 "batchSize", 500)));
         JsonNode result = kafka.awaitResult(runId, Duration.ofMinutes(10));
-        sampler.interrupt();
+        heap.close();
         assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(result.path("backfill").path("total").asLong()).isGreaterThanOrEqualTo(EXTRA_USERS);
         double ferry = result.path("backfill").path("usersPerSecond").asDouble();
@@ -94,24 +80,10 @@ class BackfillBenchmark {
         BenchReport report = new BenchReport();
         report.atLeast("backfill-100k-users-per-second", "users/s", ferry, "sequential-loop", sequential, 25, 1);
         report.atLeast("backfill-100k-vs-http-ceiling", "users/s", ferry, "http-only-same-concurrency", ceiling, 0.85, 1);
-        report.atMost("backfill-100k-peak-live-heap", "MB", peak.get() / 1e6, "live-heap-before-run", heapBefore / 1e6, 256, 1);
+        report.atMost("backfill-100k-peak-live-heap", "MB", heap.peak() / 1e6, "live-heap-before-run", heap.before() / 1e6, 256, 1);
         report.appendTo(Path.of("target/bench"));
     }
 
-    /**
-     * Heap still in use after the latest collection of each pool: what the run retains, not the
-     * garbage a large default heap lets pile up between collections. Includes the stub and the
-     * test's own objects, which share this JVM.
-     */
-    private static long liveHeap() {
-        long live = 0;
-        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                live += pool.getCollectionUsage().getUsed();
-            }
-        }
-        return live;
-    }
 
     /** 100,000 users more, without authId, in a few set-based inserts. */
     private static void seedUsers() throws SQLException {

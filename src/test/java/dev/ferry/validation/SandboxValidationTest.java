@@ -124,7 +124,7 @@ class SandboxValidationTest {
             s.execute("CREATE DATABASE IF NOT EXISTS ferry_sbx_crashed_0123456789ab");
         }
 
-        validator.dropAbandonedSandboxes(null);
+        validator.dropAbandonedSandboxes();
 
         assertThat(sandboxes()).doesNotContain("ferry_sbx_crashed_0123456789ab");
     }

@@ -1,0 +1,36 @@
+package dev.ferry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+
+import dev.ferry.problem.FerryException;
+
+/**
+ * The opaque {@code after} cursor of the newest-first lists: the last row's time and key,
+ * base64url-encoded. A cursor this API did not make is a 400 naming the parameter.
+ */
+public record KeysetCursor(LocalDateTime time, String key) {
+
+    public String encode() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((time + "|" + key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static KeysetCursor decode(String cursor) {
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int bar = raw.indexOf('|');
+            if (bar < 0) {
+                throw notACursor();
+            }
+            return new KeysetCursor(LocalDateTime.parse(raw.substring(0, bar)), raw.substring(bar + 1));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw notACursor();
+        }
+    }
+
+    private static FerryException notACursor() {
+        return FerryException.badParameter("after", "not a cursor from this API");
+    }
+}
