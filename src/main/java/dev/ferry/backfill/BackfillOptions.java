@@ -12,6 +12,7 @@ import dev.ferry.problem.FerryException;
 public record BackfillOptions(int batchSize, OptionalInt concurrency, boolean dryRun, List<String> userIds) {
 
     public static final int DEFAULT_BATCH_SIZE = 500;
+    public static final int MAX_CONCURRENCY = 256;
 
     public static BackfillOptions from(Map<String, Object> options, boolean requestDryRun) {
         Map<String, Object> o = options == null ? Map.of() : options;
@@ -20,7 +21,7 @@ public record BackfillOptions(int batchSize, OptionalInt concurrency, boolean dr
             throw invalid("options.job must be \"" + UserAuthIdBackfill.JOB + "\"" + (job == null ? "" : ", not \"" + job + "\""));
         }
         int batchSize = integer(o, "batchSize", DEFAULT_BATCH_SIZE, 1, 10_000);
-        OptionalInt concurrency = o.containsKey("concurrency") ? OptionalInt.of(integer(o, "concurrency", 0, 1, 256)) : OptionalInt.empty();
+        OptionalInt concurrency = o.containsKey("concurrency") ? OptionalInt.of(integer(o, "concurrency", 0, 1, MAX_CONCURRENCY)) : OptionalInt.empty();
         Object dry = o.getOrDefault("dryRun", false);
         if (!(dry instanceof Boolean)) {
             throw invalid("options.dryRun must be true or false");

@@ -14,6 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vertx.core.Vertx;
+
 /**
  * Lookups with the resilience a long backfill needs: retries with exponential backoff for
  * timeouts, 5xx and malformed answers, 429's Retry-After honoured, and an optional global rate
@@ -28,18 +30,19 @@ public class KratosClient {
 
     private final KratosDirectory directory;
     private final KratosConfig config;
-    private final ExecutorService http = Executors.newFixedThreadPool(4, daemon("ferry-kratos"));
+    /** Waits out backoffs and rate-limit slots; the lookups themselves run on Vert.x's event loops. */
+    private final ExecutorService delays = Executors.newFixedThreadPool(2, daemon("ferry-kratos-delay"));
     private final long rateIntervalNanos;
     private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
 
-    public KratosClient(KratosConfig config, ObjectMapper mapper) {
+    public KratosClient(KratosConfig config, ObjectMapper mapper, Vertx vertx) {
         this.config = config;
         this.rateIntervalNanos = config.rateLimit() > 0 ? (long) (1_000_000_000L / config.rateLimit()) : 0;
         if (config.fixture().isPresent()) {
             this.directory = new FixtureKratosDirectory(config.fixture().get(), mapper);
         } else if (config.adminUrl().isPresent()) {
-            this.directory = new HttpKratosDirectory(config.adminUrl().get(), config.token().orElse(null), config.timeout(), mapper,
-                    http);
+            this.directory = new HttpKratosDirectory(vertx, config.adminUrl().get(), config.token().orElse(null), config.timeout(),
+                    BackfillOptions.MAX_CONCURRENCY, mapper);
         } else {
             this.directory = email -> CompletableFuture.failedFuture(new KratosException(
                     "No Kratos configured: set ferry.kratos.admin-url or ferry.kratos.fixture", false, null, true));
@@ -66,7 +69,7 @@ public class KratosClient {
                         return CompletableFuture.completedFuture(new Lookup(null, failure.getMessage(), attempt, failure.unreachable()));
                     }
                     Duration wait = failure.retryAfter() != null ? failure.retryAfter() : backoff(attempt);
-                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, http))
+                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, delays))
                             .thenCompose(ignored -> attempt(email, attempt + 1));
                 })
                 .thenCompose(next -> next);
@@ -81,7 +84,7 @@ public class KratosClient {
         long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + rateIntervalNanos);
         long wait = Math.max(slot, now) - now;
         return wait <= 0 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, http));
+                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, delays));
     }
 
     private Duration backoff(int attempt) {
@@ -108,6 +111,9 @@ public class KratosClient {
 
     @PreDestroy
     void stop() {
-        http.shutdownNow();
+        delays.shutdownNow();
+        if (directory instanceof HttpKratosDirectory http) {
+            http.close();
+        }
     }
 }

@@ -35,8 +35,11 @@ public interface TargetsConfig {
         @WithDefault("10s")
         Duration lockTimeout();
 
-        /** Connections Ferry keeps open to the target. */
-        @WithDefault("4")
+        /**
+         * Connections Ferry may open to the target: the lock, the backfill's reader and its three
+         * parallel writers need five at once.
+         */
+        @WithDefault("6")
         int poolSize();
 
         /** Refuse to migrate scripts whose exact checksum has not passed {@code validate}. */

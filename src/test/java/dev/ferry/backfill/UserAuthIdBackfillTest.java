@@ -139,6 +139,21 @@ class UserAuthIdBackfillTest {
     }
 
     @Test
+    void parallelWritersNeverLinkOneIdentityTwice() throws Exception {
+        // Forty users answer the same identity, one user per batch: the batches race in parallel writers.
+        IntStream.rangeClosed(121, 160).forEach(n -> identities(n, identity("shared")));
+
+        JsonNode result = backfill(ids(121, 160), Map.of("concurrency", 8, "batchSize", 1));
+
+        assertThat(result.path("backfill").path("total").asLong()).isEqualTo(40);
+        assertThat(result.path("backfill").path("linked").asLong()).isEqualTo(1);
+        assertThat(result.path("backfill").path("failedByReason").path("duplicate").asLong()).isEqualTo(39);
+        assertThat(count("SELECT COUNT(*) FROM `user` WHERE authId = '" + identity("shared") + "'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM user_authid_backfill_audit WHERE run_id = '" + result.path("requestId").asText() + "'"))
+                .isEqualTo(40);
+    }
+
+    @Test
     void emailsWithPlusQuotesAndUnicodeAreEncodedCorrectly() throws Exception {
         String[] emails = { "o'brien+ops@example.org", "zoë.ünïcode@exämple.org", "a\"quoted\"@example.org" };
         List<String> userIds = new ArrayList<>();

@@ -31,9 +31,16 @@ public final class FerryProcess {
 
     /** Starts the packaged jar with the test profile and the given configuration; returns once it listens. */
     public static FerryProcess start(Map<String, String> config, String name) throws IOException, InterruptedException {
+        return start(config, name, List.of());
+    }
+
+    /** As {@link #start(Map, String)}, with JVM options (heap size, GC logging) before the configuration. */
+    public static FerryProcess start(Map<String, String> config, String name, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.profile=test");
         command.add("-Dquarkus.http.port=0");
         command.add("-Dquarkus.log.console.color=false");
