@@ -20,17 +20,33 @@ import org.jboss.logging.Logger;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 
-/** A single-node KRaft broker (combined broker and controller) running inside this JVM. */
-final class EmbeddedKafka {
+/**
+ * A single-node KRaft broker (combined broker and controller) running inside this JVM. It can be
+ * stopped and started again on the same ports and storage, which fault tests use.
+ */
+public final class EmbeddedKafka {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedKafka.class);
 
-    private EmbeddedKafka() {
+    private final Properties props;
+    private final String bootstrap;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafka(Properties props, String bootstrap) {
+        this.props = props;
+        this.bootstrap = bootstrap;
     }
 
-    /** Starts the broker on fresh storage and returns its bootstrap address. */
+    /** Dev mode and tests: a broker on fresh storage under {@code home}, stopped with the JVM; returns its bootstrap address. */
     static String start(Path home) throws Exception {
-        Path logDir = home.resolve("kafka");
+        EmbeddedKafka broker = onFreshStorage(home.resolve("kafka"));
+        broker.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "ferry-embedded-kafka-stop"));
+        return broker.bootstrap();
+    }
+
+    /** A broker formatted on fresh storage in {@code logDir}, on free ports; not started yet. */
+    public static EmbeddedKafka onFreshStorage(Path logDir) throws Exception {
         deleteRecursively(logDir);
         Files.createDirectories(logDir);
         int brokerPort = freePort();
@@ -55,26 +71,35 @@ final class EmbeddedKafka {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
 
-        String clusterId = Uuid.randomUuid().toString();
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(1)
-                .setClusterId(clusterId)
+                .setClusterId(Uuid.randomUuid().toString())
                 .addDirectory(logDir.toString())
                 .setMetadataLogDirectory(logDir.toString())
                 .setControllerListenerName("CONTROLLER")
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .run();
+        return new EmbeddedKafka(props, "127.0.0.1:" + brokerPort);
+    }
 
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    public synchronized void start() {
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LOG.infof("Embedded Kafka broker listening on %s", bootstrap);
+    }
+
+    /** Stops the broker; its storage stays, so {@link #start()} brings back every topic and offset. */
+    public synchronized void stop() {
+        if (server != null) {
             server.shutdown();
             server.awaitShutdown();
-        }, "ferry-embedded-kafka-stop"));
-        String bootstrap = "127.0.0.1:" + brokerPort;
-        LOG.infof("Embedded Kafka broker listening on %s", bootstrap);
+            server = null;
+        }
+    }
+
+    public String bootstrap() {
         return bootstrap;
     }
 

@@ -141,8 +141,9 @@ public class MigrationRunner {
     }
 
     /**
-     * After a crash: what the history says happened since {@code since}. Scripts recorded as failed
-     * mean a half-applied change (NEEDS_REPAIR); otherwise the run stopped between scripts.
+     * After a crash: what the history says happened since {@code since}. A script recorded as failed
+     * means a half-applied change or a half-done undo (NEEDS_REPAIR); otherwise the run stopped
+     * between scripts.
      */
     public MigrationOutcome inspectSince(String targetName, Instant since) {
         TargetDatabase target = target(targetName);
@@ -152,12 +153,14 @@ public class MigrationRunner {
                 .map(FlywayResults::toApplied)
                 .toList();
         List<String> pending = Arrays.stream(info.pending()).map(MigrationInfo::getScript).toList();
-        Optional<AppliedMigration> failed = touched.stream().filter(m -> MigrationState.FAILED.name().equals(m.state())).findFirst();
+        // Any failed row counts, not only those written since: a revert marks the version it undoes as failed first.
+        Optional<AppliedMigration> failed = Arrays.stream(info.applied()).map(FlywayResults::toApplied)
+                .filter(m -> MigrationState.FAILED.name().equals(m.state())).findFirst();
         String applied = touched.stream().filter(m -> !MigrationState.FAILED.name().equals(m.state())).map(AppliedMigration::script)
                 .toList().toString();
         FerryException failure = failed.isPresent()
-                ? new FerryException(ErrorCode.NEEDS_REPAIR, "Ferry stopped while running " + failed.get().script()
-                        + ", which the history records as failed (half-applied). Applied before it: " + applied
+                ? new FerryException(ErrorCode.NEEDS_REPAIR, "Ferry stopped while applying or undoing " + failed.get().script()
+                        + ", which the history records as failed (half-done). Applied before it: " + applied
                         + ". Still pending: " + pending + ". Fix the target, then send a repair request.",
                         failed.get().script(), Map.of("needsRepair", true), null)
                 : new FerryException(ErrorCode.INTERRUPTED, "Ferry stopped while the request was running. Applied: " + applied

@@ -78,20 +78,28 @@ public class UndoRunner {
             MigrationInfo migration = chain.get(i);
             ScriptCatalog.Script undo = undoScripts.get(i);
             long started = System.nanoTime();
+            String history = "`" + target.config().historyTable().replace("`", "``") + "`";
             try (Connection connection = target.connection()) {
-                if (undo.java() != null) {
-                    runJava(undo, connection);
-                }
-                for (SqlStatements.Statement statement : undo.java() != null ? List.<SqlStatements.Statement> of()
-                        : SqlStatements.split(undo.text())) {
-                    try (Statement s = connection.createStatement()) {
-                        s.execute(statement.sql());
-                    } catch (SQLException e) {
-                        throw new UndoFailure(undo.name(), statement.line(), e);
+                // DDL cannot be rolled back: until the version is forgotten, its row says "failed", so a
+                // crash half-way through the undo leaves a target that asks for repair, not one that lies.
+                markSucceeded(connection, history, version(migration), false);
+                try {
+                    if (undo.java() != null) {
+                        runJava(undo, connection);
                     }
+                    for (SqlStatements.Statement statement : undo.java() != null ? List.<SqlStatements.Statement> of()
+                            : SqlStatements.split(undo.text())) {
+                        try (Statement s = connection.createStatement()) {
+                            s.execute(statement.sql());
+                        } catch (SQLException e) {
+                            throw new UndoFailure(undo.name(), statement.line(), e);
+                        }
+                    }
+                } catch (UndoFailure e) {
+                    markSucceeded(connection, history, version(migration), true);
+                    throw e;
                 }
-                try (PreparedStatement forget = connection.prepareStatement(
-                        "DELETE FROM `" + target.config().historyTable().replace("`", "``") + "` WHERE version = ?")) {
+                try (PreparedStatement forget = connection.prepareStatement("DELETE FROM " + history + " WHERE version = ?")) {
                     forget.setString(1, version(migration));
                     forget.executeUpdate();
                 }
@@ -111,6 +119,14 @@ public class UndoRunner {
         }
         String versionAfter = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
         return new MigrationOutcome(versionBefore, versionAfter, undone, null, findings, null);
+    }
+
+    private static void markSucceeded(Connection connection, String history, String version, boolean succeeded) throws SQLException {
+        try (PreparedStatement mark = connection.prepareStatement("UPDATE " + history + " SET success = ? WHERE version = ?")) {
+            mark.setBoolean(1, succeeded);
+            mark.setString(2, version);
+            mark.executeUpdate();
+        }
     }
 
     /** The applied versions to undo, newest first; refuses a chain that cannot be undone whole. */

@@ -27,8 +27,10 @@ public class EventPublisher {
 
     public static final String ERROR_CODE_HEADER = "ferry-error-code";
     public static final String ERROR_MESSAGE_HEADER = "ferry-error-message";
+    public static final String ORIGINAL_SIZE_HEADER = "ferry-original-size";
     /** Below Kafka's default 1 MB record limit, with room for headers and multi-byte characters. */
     private static final int MAX_EVENT_CHARS = 400_000;
+    private static final int MAX_DEAD_LETTER_BYTES = 900_000;
 
     private final MutinyEmitter<String> results;
     private final MutinyEmitter<String> alerts;
@@ -74,12 +76,25 @@ public class EventPublisher {
         send(alerts, alert.target(), toJson(alert), null);
     }
 
-    /** The raw bytes as received, with the reason in headers. */
+    /**
+     * The raw bytes as received, with the reason in headers. A record that was nearly at the
+     * broker's limit is cut to fit beside its headers (its full size in a header), so that a poison
+     * message can never stall its partition.
+     */
     public void publishDeadLetter(String key, byte[] value, String code, String message) {
+        byte[] bytes = value == null ? new byte[0] : value;
         RecordHeaders headers = new RecordHeaders();
         headers.add(ERROR_CODE_HEADER, code.getBytes(StandardCharsets.UTF_8));
-        headers.add(ERROR_MESSAGE_HEADER, message.getBytes(StandardCharsets.UTF_8));
-        send(deadLetters, key, value == null ? new byte[0] : value, headers);
+        headers.add(ERROR_MESSAGE_HEADER, clipped(message, 1_000).getBytes(StandardCharsets.UTF_8));
+        if (bytes.length > MAX_DEAD_LETTER_BYTES) {
+            headers.add(ORIGINAL_SIZE_HEADER, String.valueOf(bytes.length).getBytes(StandardCharsets.UTF_8));
+            bytes = java.util.Arrays.copyOf(bytes, MAX_DEAD_LETTER_BYTES);
+        }
+        send(deadLetters, key == null ? null : clipped(key, 1_000), bytes, headers);
+    }
+
+    private static String clipped(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 
     public String toJson(Object event) {

@@ -47,7 +47,9 @@ public class RequestLedger {
             ps.setObject(12, utc(receivedAt));
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new LedgerUnavailableException(e);
+            // A request the database will never take (bad data, not a lost connection) must not be retried forever.
+            throw e instanceof java.sql.SQLNonTransientException && !(e instanceof java.sql.SQLNonTransientConnectionException)
+                    ? new LedgerRefusedException(e) : new LedgerUnavailableException(e);
         }
     }
 
@@ -135,6 +137,13 @@ public class RequestLedger {
     public static class LedgerUnavailableException extends RuntimeException {
         LedgerUnavailableException(SQLException cause) {
             super("The request ledger is unavailable: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The ledger database refused the request itself; trying again cannot help. */
+    public static class LedgerRefusedException extends RuntimeException {
+        LedgerRefusedException(SQLException cause) {
+            super("The request ledger refused the request: " + cause.getMessage(), cause);
         }
     }
 }

@@ -128,7 +128,7 @@ public class RequestProcessor {
             return;
         }
         if (!RequestValidator.isValidRequestId(request.requestId())) {
-            rejectUnrecorded(request.requestId(), tree, receivedAt, "requestId is required: 1-128 characters of [A-Za-z0-9._:-]");
+            rejectUnrecorded(request.requestId(), tree, receivedAt, RequestValidator.REQUEST_ID_RULE);
             return;
         }
         String payload = new String(value, StandardCharsets.UTF_8);
@@ -141,6 +141,10 @@ public class RequestProcessor {
             } else {
                 answerKnownRequest(request);
             }
+        } catch (RequestLedger.LedgerRefusedException e) {
+            LOG.warnf("Request %s cannot be recorded, sent to the dead-letter topic: %s", request.requestId(), e.getMessage());
+            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "UNSTORABLE", firstLine(e.getMessage())));
+            metrics.deadLetter();
         } finally {
             MDC.remove("requestId");
             MDC.remove("target");
@@ -267,9 +271,10 @@ public class RequestProcessor {
         }
     }
 
+    /** Rejects a request that breaks the contract; echoes its fields only as long as the contract allows them. */
     private void rejectUnrecorded(String requestId, JsonNode tree, Instant receivedAt, String message) {
-        MigrationRequest partial = new MigrationRequest(requestId, text(tree, "action"), text(tree, "target"), null, null, null,
-                null, null, null, null);
+        MigrationRequest partial = new MigrationRequest(clipped(requestId, 128), clipped(text(tree, "action"), 32),
+                clipped(text(tree, "target"), 128), null, null, null, null, null, null, null);
         MigrationResult result = resultOf(partial, receivedAt, receivedAt,
                 MigrationOutcome.failed(new FerryException(ErrorCode.INVALID_REQUEST, message)));
         retryingRun("publish a result", () -> publisher.publishResult(result));
@@ -320,7 +325,7 @@ public class RequestProcessor {
             try {
                 return step.get();
             } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (Thread.currentThread().isInterrupted() || e instanceof RequestLedger.LedgerRefusedException) {
                     throw e;
                 }
                 LOG.warnf("Could not %s (%s); retrying in %d ms", what, e.getMessage(), backoff.toMillis());
@@ -344,6 +349,10 @@ public class RequestProcessor {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);
         }
+    }
+
+    private static String clipped(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max) + "…";
     }
 
     private static String text(JsonNode tree, String field) {

@@ -12,7 +12,8 @@ import dev.ferry.problem.FerryException;
 @ApplicationScoped
 public class RequestValidator {
 
-    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** At least one letter or digit: ids name artifact folders, and "." or ".." must not. */
+    private static final Pattern REQUEST_ID = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._:-]{1,128}");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
 
     private final TargetRegistry targets;
@@ -21,6 +22,8 @@ public class RequestValidator {
         this.targets = targets;
     }
 
+    public static final String REQUEST_ID_RULE = "requestId is required: 1-128 characters of [A-Za-z0-9._:-], at least one of them a letter or digit";
+
     public static boolean isValidRequestId(String requestId) {
         return requestId != null && REQUEST_ID.matcher(requestId).matches();
     }
@@ -28,7 +31,7 @@ public class RequestValidator {
     /** Checks everything but the request id; returns the parsed action. */
     public Action validate(MigrationRequest request) {
         if (!isValidRequestId(request.requestId())) {
-            throw invalid("requestId is required: 1-128 characters of [A-Za-z0-9._:-]");
+            throw invalid(REQUEST_ID_RULE);
         }
         if (request.action() == null) {
             throw invalid("action is required: one of migrate, revert, info, validate, repair, generate, baseline, backfill");

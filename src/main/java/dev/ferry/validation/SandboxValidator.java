@@ -86,7 +86,7 @@ public class SandboxValidator {
         List<String> scripts = pending.stream().map(MigrationInfo::getScript).toList();
         Set<String> touched = target.config().validation().tables().<Set<String>> map(LinkedHashSet::new)
                 .orElseGet(() -> touchedTables(target, scripts));
-        Path artifacts = Path.of(config.artifactsDir(), requestId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        Path artifacts = inside(Path.of(config.artifactsDir()), requestId);
         try (Connection connection = target.connection(); Sandbox scratch = Sandbox.create(connection, targetName)) {
             String sandbox = scratch.name();
             long started = System.nanoTime();
@@ -177,13 +177,19 @@ public class SandboxValidator {
                 }
             }
             Optional<Integer> sample = target.config().validation().sampleRows();
-            for (String table : tables) {
-                s.execute("CREATE TABLE `" + sandbox + "`.`" + table + "` LIKE `" + live + "`.`" + table + "`");
-                boolean history = table.equalsIgnoreCase(target.config().historyTable());
-                if (history || touched.stream().anyMatch(t -> t.equalsIgnoreCase(table))) {
-                    s.execute("INSERT INTO `" + sandbox + "`.`" + table + "` SELECT * FROM `" + live + "`.`" + table + "`"
-                            + (!history && sample.isPresent() ? " LIMIT " + sample.get() : ""));
+            // The rows already satisfy their keys: without the checks, InnoDB bulk-loads an empty table (about 2x faster).
+            s.execute("SET SESSION unique_checks = 0, foreign_key_checks = 0");
+            try {
+                for (String table : tables) {
+                    s.execute("CREATE TABLE `" + sandbox + "`.`" + table + "` LIKE `" + live + "`.`" + table + "`");
+                    boolean history = table.equalsIgnoreCase(target.config().historyTable());
+                    if (history || touched.stream().anyMatch(t -> t.equalsIgnoreCase(table))) {
+                        s.execute("INSERT INTO `" + sandbox + "`.`" + table + "` SELECT * FROM `" + live + "`.`" + table + "`"
+                                + (!history && sample.isPresent() ? " LIMIT " + sample.get() : ""));
+                    }
                 }
+            } finally {
+                s.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1");
             }
         }
     }
@@ -210,7 +216,7 @@ public class SandboxValidator {
             }
         }
         List<String> order = keys.isEmpty() ? columns : keys;
-        Path export = artifacts.resolve(table + ".csv");
+        Path export = inside(artifacts, table + ".csv");
         Map<String, List<String>> reference = reference(target, table, columns, keys);
         int actual = 0;
         int unexpected = 0;
@@ -245,7 +251,7 @@ public class SandboxValidator {
         if (capture) {
             Path folder = referenceFolder(target);
             Files.createDirectories(folder);
-            Files.copy(export, folder.resolve(table + ".csv"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(export, inside(folder, table + ".csv"), StandardCopyOption.REPLACE_EXISTING);
         }
         if (reference == null) {
             return new ValidationReport.TableComparison(table, capture ? "captured" : "no-reference", 0, actual, 0, 0, 0, null);
@@ -265,7 +271,7 @@ public class SandboxValidator {
         if (target.config().referenceData().isEmpty()) {
             return null;
         }
-        Path file = referenceFolder(target).resolve(table + ".csv");
+        Path file = inside(referenceFolder(target), table + ".csv");
         if (!Files.exists(file)) {
             return null;
         }
@@ -378,5 +384,18 @@ public class SandboxValidator {
 
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().filter(l -> !l.isBlank()).findFirst().orElse(message);
+    }
+
+    /**
+     * {@code folder/name} with the name made a plain file name: request ids and table names become
+     * file names here, and none of them may reach outside the folder ("..", separators).
+     */
+    static Path inside(Path folder, String name) {
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        Path child = folder.resolve(safe.matches("\\.*") ? safe.replace('.', '_') : safe).normalize();
+        if (!child.startsWith(folder.normalize()) || child.equals(folder.normalize())) {
+            throw new FerryException(ErrorCode.INVALID_REQUEST, "Not a usable file name: " + name);
+        }
+        return child;
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,8 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +27,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.EmbeddedServersResource;
 import dev.ferry.support.FerryProcess;
+import dev.ferry.support.GcLog;
 import dev.ferry.support.KafkaTestClient;
+import dev.ferry.support.LookupStub;
 import dev.ferry.support.TestInfrastructure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -53,21 +52,18 @@ class BackfillBenchmarkIT {
     private static final int EXTRA_USERS = 100_000;
     private static final int CONCURRENCY = 64;
     private static final Duration LATENCY = Duration.ofMillis(5);
-    private static final Pattern AFTER_GC = Pattern.compile("GC\\(\\d+\\) Pause.* (\\d+)([KMG])->(\\d+)([KMG])\\(");
 
     @Test
     void backfill100kUsers() throws Exception {
         Map<String, String> config = new EmbeddedServersResource().start();
         KafkaTestClient kafka = KafkaTestClient.withTopicPrefix("bench-backfill-");
-        Path gcLog = Path.of("target/bench/backfill-gc.log").toAbsolutePath();
-        Files.createDirectories(gcLog.getParent());
-        Files.deleteIfExists(gcLog);
+        GcLog gcLog = new GcLog(Path.of("target/bench/backfill-gc.log"));
         try (LookupStub stub = LookupStub.start(LATENCY)) {
             config.putAll(kafka.topicConfig());
             config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-bench-backfill");
             config.put("ferry.kratos.admin-url", stub.baseUrl());
             config.put("ferry.kratos.concurrency", String.valueOf(CONCURRENCY));
-            FerryProcess ferry = FerryProcess.start(config, "ferry-bench-backfill", List.of("-Xlog:gc:file=" + gcLog));
+            FerryProcess ferry = FerryProcess.start(config, "ferry-bench-backfill", List.of(gcLog.jvmOption()));
             try {
                 String migrate = "bench-users-migrate-" + UUID.randomUUID();
                 kafka.request(migrate, "migrate", "benchusers", Map.of());
@@ -89,8 +85,8 @@ class BackfillBenchmarkIT {
                 assertThat(kafka.awaitResult(warmUp, Duration.ofMinutes(10)).path("status").asText()).isEqualTo("SUCCEEDED");
 
                 collectGarbage(ferry.pid());
-                List<Long> atRest = heapAfterEachGc(gcLog);
-                assertThat(atRest).as("collections in " + gcLog).isNotEmpty();
+                List<Long> atRest = gcLog.heapAfterEachCollection();
+                assertThat(atRest).as("collections in the GC log").isNotEmpty();
                 long heapBefore = atRest.get(atRest.size() - 1);
                 String runId = "bench-backfill-" + UUID.randomUUID();
                 kafka.request(runId, "backfill", "benchusers", Map.of("options", Map.of("job", "user-authid",
@@ -99,9 +95,7 @@ class BackfillBenchmarkIT {
                 assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
                 assertThat(result.path("backfill").path("linked").asLong()).isGreaterThanOrEqualTo(EXTRA_USERS);
                 double ferryRate = result.path("backfill").path("usersPerSecond").asDouble();
-                List<Long> duringRun = heapAfterEachGc(gcLog);
-                long heapPeak = duringRun.subList(atRest.size() - 1, duringRun.size()).stream().mapToLong(Long::longValue).max()
-                        .orElseThrow();
+                long heapPeak = gcLog.peakSince(atRest.size() - 1);
 
                 BenchReport report = new BenchReport();
                 report.atLeast("backfill-100k-users-per-second", "users/s", ferryRate, "sequential-loop", sequential, 25, 1);
@@ -178,22 +172,6 @@ class BackfillBenchmarkIT {
                 "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(jcmd.waitFor()).isZero();
         Thread.sleep(500);
-    }
-
-    /** Bytes in use after each pause in a {@code -Xlog:gc} file ("... 120M->40M(256M) 3.1ms"). */
-    private static List<Long> heapAfterEachGc(Path gcLog) throws IOException {
-        List<Long> after = new ArrayList<>();
-        for (String line : Files.readAllLines(gcLog)) {
-            Matcher m = AFTER_GC.matcher(line);
-            if (m.find()) {
-                after.add(Long.parseLong(m.group(3)) << switch (m.group(4)) {
-                    case "K" -> 10;
-                    case "M" -> 20;
-                    default -> 30;
-                });
-            }
-        }
-        return after;
     }
 
     private static Future<String> lookup(HttpClient client, int port, String email) {

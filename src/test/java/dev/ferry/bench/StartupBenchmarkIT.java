@@ -54,7 +54,7 @@ class StartupBenchmarkIT {
                     kafka.awaitResult(id, Duration.ofSeconds(30));
                     waitFor200("http://127.0.0.1:" + ferry.port() + "/api/requests/" + id, token);
                 }
-                ferryRss = rss(ferry.pid());
+                ferryRss = ferry.rss();
             }
             ferry.stop();
 
@@ -68,7 +68,7 @@ class StartupBenchmarkIT {
                 for (int i = 0; i < 100; i++) {
                     waitFor200("http://127.0.0.1:" + port + "/hello", null);
                 }
-                helloRss = rss(hello.pid());
+                helloRss = FerryProcess.rss(hello.pid());
             }
             hello.destroy();
             hello.waitFor();
@@ -124,15 +124,6 @@ class StartupBenchmarkIT {
             Thread.sleep(10);
         }
         throw new IllegalStateException(url + " never answered 200");
-    }
-
-    private static long rss(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
     }
 
     private static String java() {

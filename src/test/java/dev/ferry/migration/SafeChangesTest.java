@@ -61,6 +61,19 @@ class SafeChangesTest {
     }
 
     @Test
+    void aVersionBeingUndoneIsRecordedAsFailedUntilItsUndoFinishes() throws SQLException {
+        // If Ferry died during the undo, the target would then say NEEDS_REPAIR instead of claiming the version.
+        send("migrate", "slowundo", Map.of());
+        String id = "revert-slowundo-" + UUID.randomUUID();
+        kafka.request(id, "revert", "slowundo", new HashMap<>());
+        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> historySuccess("ferry_test_slowundo", "1").equals(List.of("0")));
+        assertThat(kafka.awaitResult(id, WAIT).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(historySuccess("ferry_test_slowundo", "1")).isEmpty();
+        assertThat(tables("ferry_test_slowundo")).containsExactly("flyway_schema_history");
+    }
+
+    @Test
     void aJavaUndoMigrationRevertsWhenNoSqlUndoExists() throws SQLException {
         send("migrate", "javaundo", Map.of());
         assertThat(tables("ferry_test_javaundo")).contains("note");
@@ -190,6 +203,20 @@ class SafeChangesTest {
         String id = action + "-" + target + "-" + UUID.randomUUID();
         kafka.request(id, action, target, new HashMap<>(extra));
         return kafka.awaitResult(id, WAIT);
+    }
+
+    private static List<String> historySuccess(String schema, String version) throws SQLException {
+        List<String> flags = new ArrayList<>();
+        try (Connection c = TestInfrastructure.connect(schema);
+                PreparedStatement ps = c.prepareStatement("SELECT success FROM flyway_schema_history WHERE version = ?")) {
+            ps.setString(1, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    flags.add(rs.getString(1));
+                }
+            }
+        }
+        return flags;
     }
 
     private static void typeOrmDatabase(String schema, List<String> appliedNames, String... tables) throws SQLException {

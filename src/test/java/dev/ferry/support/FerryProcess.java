@@ -77,6 +77,21 @@ public final class FerryProcess {
         return port;
     }
 
+    /** Resident memory of this process now, in bytes. */
+    public long rss() throws IOException {
+        return rss(process.pid());
+    }
+
+    /** Resident memory of any process on this machine, in bytes (Linux /proc). */
+    public static long rss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }

@@ -34,6 +34,9 @@ public final class KafkaTestClient implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final KafkaProducer<String, byte[]> producer;
     private final List<ConsumerRecord<String, byte[]>> received = new CopyOnWriteArrayList<>();
+    /** Results parsed once on arrival, by requestId: load runs look them up thousands of times. */
+    private final Map<String, List<JsonNode>> resultsById = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<JsonNode> allResults = new CopyOnWriteArrayList<>();
     private final Thread poller;
     private volatile boolean running = true;
 
@@ -50,12 +53,22 @@ public final class KafkaTestClient implements AutoCloseable {
         poller = new Thread(() -> {
             try (consumer) {
                 while (running) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+                    consumer.poll(Duration.ofMillis(100)).forEach(this::receive);
                 }
             }
         }, "kafka-test-client");
         poller.setDaemon(true);
         poller.start();
+    }
+
+    private void receive(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(prefix + "migration-results")) {
+            JsonNode result = parse(record.value());
+            allResults.add(result);
+            resultsById.computeIfAbsent(result.path("requestId").asText(""), id -> new CopyOnWriteArrayList<>()).add(result);
+        } else {
+            received.add(record);
+        }
     }
 
     public static synchronized KafkaTestClient get() {
@@ -70,8 +83,13 @@ public final class KafkaTestClient implements AutoCloseable {
      * a test configures with those topics so that no other Ferry of the test JVM answers them.
      */
     public static KafkaTestClient withTopicPrefix(String prefix) {
-        dev.ferry.embedded.Topics.create(TestInfrastructure.bootstrapServers(), prefix);
-        return new KafkaTestClient(TestInfrastructure.bootstrapServers(), prefix);
+        return on(TestInfrastructure.bootstrapServers(), prefix);
+    }
+
+    /** As {@link #withTopicPrefix(String)}, on another broker than the shared one (fault tests run their own). */
+    public static KafkaTestClient on(String bootstrap, String prefix) {
+        dev.ferry.embedded.Topics.create(bootstrap, prefix);
+        return new KafkaTestClient(bootstrap, prefix);
     }
 
     /** The configuration that points a Ferry process at this client's topics. */
@@ -112,7 +130,18 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     public List<JsonNode> results(String requestId) {
-        return onTopic(prefix + "migration-results").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
+        return List.copyOf(resultsById.getOrDefault(requestId, List.of()));
+    }
+
+    /** Every result published so far on this client's results topic. */
+    public List<JsonNode> allResults() {
+        return List.copyOf(allResults);
+    }
+
+    /** Dead letters published so far whose key starts with {@code keyPrefix}. */
+    public long deadLetterCount(String keyPrefix) {
+        return received.stream().filter(r -> r.topic().equals(prefix + "migration-requests-dlq") && r.key() != null
+                && r.key().startsWith(keyPrefix)).count();
     }
 
     public List<JsonNode> alerts(String requestId) {
@@ -142,13 +171,15 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     private List<JsonNode> onTopic(String topic) {
-        return received.stream().filter(r -> r.topic().equals(topic)).map(r -> {
-            try {
-                return mapper.readTree(r.value());
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return received.stream().filter(r -> r.topic().equals(topic)).map(r -> parse(r.value())).toList();
+    }
+
+    private JsonNode parse(byte[] json) {
+        try {
+            return mapper.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
