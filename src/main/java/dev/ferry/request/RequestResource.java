@@ -66,6 +66,10 @@ public class RequestResource {
     @Operation(summary = "Server-sent events of a request", description = "'progress' events (JSON) while it runs, then one 'result'"
             + " event with the MigrationResult, then the stream ends.")
     public Multi<OutboundSseEvent> events(@PathParam("requestId") String requestId, @Context Sse sse) {
+        // A stream waits for its request to appear; one that never can is refused instead of held open for hours.
+        if (!RequestValidator.isValidRequestId(requestId)) {
+            throw FerryException.badParameter("requestId", RequestValidator.REQUEST_ID_FORMAT);
+        }
         AtomicReference<String> lastProgress = new AtomicReference<>();
         AtomicBoolean finished = new AtomicBoolean();
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofMillis(500))

@@ -22,7 +22,8 @@ public class RequestValidator {
         this.targets = targets;
     }
 
-    public static final String REQUEST_ID_RULE = "requestId is required: 1-128 characters of [A-Za-z0-9._:-], at least one of them a letter or digit";
+    public static final String REQUEST_ID_FORMAT = "1-128 characters of [A-Za-z0-9._:-], at least one of them a letter or digit";
+    public static final String REQUEST_ID_RULE = "requestId is required: " + REQUEST_ID_FORMAT;
 
     public static boolean isValidRequestId(String requestId) {
         return requestId != null && REQUEST_ID.matcher(requestId).matches();

@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,6 +92,8 @@ public class SandboxValidator {
         try (Connection connection = target.connection(); Sandbox scratch = Sandbox.create(connection, targetName)) {
             String sandbox = scratch.name();
             long started = System.nanoTime();
+            // The server clones and migrates while this JVM parses the reference files.
+            Map<String, CompletableFuture<List<CSVRecord>>> references = readReferences(target, touched);
             clone(connection, sandbox, touched, target);
             long cloned = System.nanoTime();
             try {
@@ -103,7 +107,7 @@ public class SandboxValidator {
             Files.createDirectories(artifacts);
             for (String table : touched) {
                 if (tableExists(connection, sandbox, table)) {
-                    tables.add(exportAndCompare(connection, target, sandbox, table, artifacts, capture));
+                    tables.add(exportAndCompare(connection, target, sandbox, table, artifacts, capture, references.get(table)));
                 }
             }
             long compared = System.nanoTime();
@@ -195,7 +199,7 @@ public class SandboxValidator {
     }
 
     private ValidationReport.TableComparison exportAndCompare(Connection c, TargetDatabase target, String sandbox, String table,
-            Path artifacts, boolean capture) throws SQLException, IOException {
+            Path artifacts, boolean capture, CompletableFuture<List<CSVRecord>> referenceRecords) throws SQLException, IOException {
         Set<String> volatileColumns = new java.util.HashSet<>();
         target.config().validation().volatileColumns().forEach(v -> volatileColumns.add(v.toLowerCase(Locale.ROOT)));
         List<String> columns = new ArrayList<>();
@@ -217,7 +221,7 @@ public class SandboxValidator {
         }
         List<String> order = keys.isEmpty() ? columns : keys;
         Path export = inside(artifacts, table + ".csv");
-        Map<String, List<String>> reference = reference(target, table, columns, keys);
+        Map<String, List<String>> reference = reference(referenceRecords, columns, keys);
         int actual = 0;
         int unexpected = 0;
         int changed = 0;
@@ -265,32 +269,52 @@ public class SandboxValidator {
                 listed.isEmpty() ? null : listed);
     }
 
-    /** The reference rows by key, or null when the target has no reference file for the table. */
-    private Map<String, List<String>> reference(TargetDatabase target, String table, List<String> columns, List<String> keys)
-            throws IOException {
+    /** Starts parsing each touched table's reference file; tables without one are left out. */
+    private static Map<String, CompletableFuture<List<CSVRecord>>> readReferences(TargetDatabase target, Set<String> touched) {
+        Map<String, CompletableFuture<List<CSVRecord>>> references = new HashMap<>();
         if (target.config().referenceData().isEmpty()) {
+            return references;
+        }
+        for (String table : touched) {
+            Path file = inside(referenceFolder(target), table + ".csv");
+            if (Files.exists(file)) {
+                references.put(table, CompletableFuture.supplyAsync(() -> {
+                    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                        return CSV.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }));
+            }
+        }
+        return references;
+    }
+
+    /** The reference rows by key, or null when the target has no reference file for the table. */
+    private static Map<String, List<String>> reference(CompletableFuture<List<CSVRecord>> referenceRecords, List<String> columns,
+            List<String> keys) throws IOException {
+        if (referenceRecords == null) {
             return null;
         }
-        Path file = inside(referenceFolder(target), table + ".csv");
-        if (!Files.exists(file)) {
-            return null;
+        List<CSVRecord> records;
+        try {
+            records = referenceRecords.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException(e.getCause());
         }
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            List<CSVRecord> records = CSV.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
-            Map<String, List<String>> rows = new LinkedHashMap<>();
-            Map<String, Integer> header = new HashMap<>();
-            if (!records.isEmpty()) {
-                records.get(0).getParser().getHeaderMap().forEach(header::put);
-            }
-            for (CSVRecord record : records) {
-                List<String> row = new ArrayList<>(columns.size());
-                for (String column : columns) {
-                    row.add(header.containsKey(column) ? emptyToNull(record.get(column)) : null);
-                }
-                rows.put(key(columns, keys, row), row);
-            }
-            return rows;
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        Map<String, Integer> header = new HashMap<>();
+        if (!records.isEmpty()) {
+            records.get(0).getParser().getHeaderMap().forEach(header::put);
         }
+        for (CSVRecord record : records) {
+            List<String> row = new ArrayList<>(columns.size());
+            for (String column : columns) {
+                row.add(header.containsKey(column) ? emptyToNull(record.get(column)) : null);
+            }
+            rows.put(key(columns, keys, row), row);
+        }
+        return rows;
     }
 
     private static Path referenceFolder(TargetDatabase target) {

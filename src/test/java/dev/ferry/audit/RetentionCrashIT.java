@@ -78,12 +78,9 @@ class RetentionCrashIT {
 
     private static void seedOldRows() throws SQLException {
         try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
-            s.execute("CREATE TEMPORARY TABLE digits (d INT PRIMARY KEY)");
-            s.execute("INSERT INTO digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
             s.execute("INSERT INTO user_authid_backfill_audit (run_id, user_id, email, resolution_status, attempts, attempted_at)"
                     + " SELECT 'old-run', LPAD(n, 36, '0'), CONCAT('old', n, '@example.org'), 'success', 1,"
-                    + " UTC_TIMESTAMP() - INTERVAL 200 DAY FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS n"
-                    + " FROM digits a, digits b, digits c, digits e, digits f) numbers WHERE n < " + ROWS);
+                    + " UTC_TIMESTAMP() - INTERVAL 200 DAY FROM (SELECT seq AS n FROM seq_0_to_99999) numbers WHERE n < " + ROWS);
         }
     }
 

@@ -108,13 +108,10 @@ class AuditBenchmark {
 
     private static void seed() throws Exception {
         try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
-            s.execute("CREATE TEMPORARY TABLE digits (d INT PRIMARY KEY)");
-            s.execute("INSERT INTO digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
             s.execute("INSERT INTO user_authid_backfill_audit (run_id, user_id, email, resolution_status, failure_reason, kratos_error,"
                     + " attempts, attempted_at) SELECT CONCAT('bench-run-', n DIV 100000), LPAD(n, 36, '0'), CONCAT('user', n, '@example.org'),"
                     + " IF(n % 5 = 0, 'failed', 'success'), IF(n % 5 = 0, 'missing', NULL), IF(n % 5 = 0, 'no identity', NULL), 1,"
-                    + " UTC_TIMESTAMP(3) - INTERVAL n SECOND FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d"
-                    + " + 100000 * g.d AS n FROM digits a, digits b, digits c, digits e, digits f, digits g) numbers");
+                    + " UTC_TIMESTAMP(3) - INTERVAL n SECOND FROM (SELECT seq AS n FROM seq_0_to_999999) numbers");
         }
     }
 

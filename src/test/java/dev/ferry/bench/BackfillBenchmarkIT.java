@@ -112,12 +112,9 @@ class BackfillBenchmarkIT {
     /** 100,000 users more, without authId, in one set-based insert. */
     private static void seedUsers() throws SQLException {
         try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
-            s.execute("CREATE TEMPORARY TABLE digits (d INT PRIMARY KEY)");
-            s.execute("INSERT INTO digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
             s.execute("INSERT IGNORE INTO `user` (id, nameID, email, firstName, lastName, accountUpn)"
                     + " SELECT CONCAT('00000000-0000-4000-b000-', LPAD(n, 12, '0')), CONCAT('bench-', n), CONCAT('bench', n, '@example.org'),"
-                    + " 'Bench', 'User', CONCAT('bench', n, '@example.org') FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS n"
-                    + " FROM digits a, digits b, digits c, digits e, digits f) numbers");
+                    + " 'Bench', 'User', CONCAT('bench', n, '@example.org') FROM (SELECT seq AS n FROM seq_0_to_99999) numbers");
         }
     }
 

@@ -89,8 +89,7 @@ class CrashReliabilityIT {
             List<String> needsRepair = new ArrayList<>();
             for (String target : targets) {
                 String schema = Rig.schema(target);
-                versionsTwice += rig.count(schema, "SELECT COUNT(*) FROM (SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"
-                        + " GROUP BY version HAVING COUNT(*) > 1) twice");
+                versionsTwice += rig.versionsRecordedTwice(target);
                 if (rig.count(schema, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 0") > 0) {
                     needsRepair.add(target);
                     continue;

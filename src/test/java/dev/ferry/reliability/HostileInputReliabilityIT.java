@@ -220,10 +220,10 @@ class HostileInputReliabilityIT {
                 for (String parameter : endpoint.getValue()) {
                     String value = hostileValue();
                     calls++;
-                    HttpResponse<String> response = send("GET", base + endpoint.getKey() + "?" + parameter + "="
+                    Answer response = send("GET", base + endpoint.getKey() + "?" + parameter + "="
                             + URLEncoder.encode(value, StandardCharsets.UTF_8), operator, null);
                     expect(response, null, "GET " + endpoint.getKey() + "?" + parameter + "=" + abbreviated(value), failures);
-                    if (response.statusCode() == 200 && endpoint.getKey().equals("/api/requests") && !response.body().contains("\"items\":[]")
+                    if (response.status() == 200 && endpoint.getKey().equals("/api/requests") && !response.body().contains("\"items\":[]")
                             && (parameter.equals("target") || parameter.equals("action"))) {
                         failures.add("filter " + parameter + "=" + abbreviated(value) + " matched rows: " + abbreviated(response.body()));
                     }
@@ -238,10 +238,10 @@ class HostileInputReliabilityIT {
         }
         for (String id : List.of("..", ".", "...", "../../etc/passwd", "a/../../b")) {
             calls++;
-            HttpResponse<String> response = send("POST", base + "/api/requests", operator, "{\"requestId\":\"" + id
+            Answer response = send("POST", base + "/api/requests", operator, "{\"requestId\":\"" + id
                     + "\",\"action\":\"validate\",\"target\":\"" + target + "\"}");
-            if (response.statusCode() != 400) {
-                failures.add("requestId " + id + " was not refused: " + response.statusCode());
+            if (response.status() != 400) {
+                failures.add("requestId " + id + " was not refused: " + response.status());
             }
             expect(response, null, "POST requestId " + id, failures);
         }
@@ -252,10 +252,10 @@ class HostileInputReliabilityIT {
             }
             calls++;
             byte[] body = payload(kind, 100_000 + i);
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/requests"))
+            Answer response = answer(http.send(HttpRequest.newBuilder(URI.create(base + "/api/requests"))
                     .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 202) {
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofInputStream()));
+            if (response.status() == 202) {
                 failures.add("hostile body accepted (" + kind + "): " + abbreviated(new String(body, StandardCharsets.UTF_8)));
             }
             expect(response, null, "POST body " + kind, failures);
@@ -266,21 +266,25 @@ class HostileInputReliabilityIT {
     /** Marker for "must be 401 or 403". */
     private enum Set401or403 { INSTANCE }
 
-    private static void expect(HttpResponse<String> response, Set401or403 denied, String call, List<String> failures) {
-        int status = response.statusCode();
+    private static void expect(Answer response, Set401or403 denied, String call, List<String> failures) {
+        int status = response.status();
         if (status >= 500) {
             failures.add(call + " -> " + status);
         } else if (denied != null && status != 401 && status != 403) {
             failures.add(call + " was not denied: " + status);
-        } else if (status >= 400 && !response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
-            failures.add(call + " -> " + status + " without problem+json: " + response.headers().firstValue("Content-Type").orElse("none"));
+        } else if (status >= 400 && !response.contentType().startsWith("application/problem+json")) {
+            failures.add(call + " -> " + status + " without problem+json: " + response.contentType());
         } else if (status >= 400 && (response.body().contains("Exception") || response.body().contains("at dev.ferry")
                 || response.body().toLowerCase().contains("sql syntax"))) {
             failures.add(call + " leaked internals: " + abbreviated(response.body()));
         }
     }
 
-    private HttpResponse<String> send(String method, String url, String token, String json) throws Exception {
+    /** What came back; an event stream is not read to its end (it may last for hours). */
+    private record Answer(int status, String contentType, String body) {
+    }
+
+    private Answer send(String method, String url, String token, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -290,7 +294,15 @@ class HostileInputReliabilityIT {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return answer(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    private static Answer answer(HttpResponse<java.io.InputStream> response) throws java.io.IOException {
+        String contentType = response.headers().firstValue("Content-Type").orElse("none");
+        try (java.io.InputStream body = response.body()) {
+            String text = contentType.startsWith("text/event-stream") ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            return new Answer(response.statusCode(), contentType, text);
+        }
     }
 
     private String hostileValue() {

@@ -33,14 +33,30 @@ class InfrastructureFaultsReliabilityIT {
     private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("ferry.reliability.outage-seconds", 30));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** A broker and a database of one test's own, which it may stop and start. */
+    private record OwnServers(EmbeddedKafka broker, EmbeddedMariaDb db) implements AutoCloseable {
+
+        static OwnServers under(String folder) throws Exception {
+            Path home = Path.of("target/reliability", folder).toAbsolutePath();
+            EmbeddedKafka broker = EmbeddedKafka.onFreshStorage(home.resolve("kafka"));
+            broker.start();
+            EmbeddedMariaDb db = EmbeddedMariaDb.in(home, 0);
+            db.start();
+            return new OwnServers(broker, db);
+        }
+
+        @Override
+        public void close() throws Exception {
+            db.stop();
+            broker.stop();
+        }
+    }
+
     @Test
     void databaseOutagesBetweenAndDuringRequests() throws Exception {
-        EmbeddedKafka broker = EmbeddedKafka.onFreshStorage(Path.of("target/reliability/db-faults/kafka").toAbsolutePath());
-        broker.start();
-        EmbeddedMariaDb db = EmbeddedMariaDb.in(Path.of("target/reliability/db-faults").toAbsolutePath(), 0);
-        db.start();
-        try (LookupStub kratos = LookupStub.start(Duration.ofMillis(40))) {
-            Rig rig = Rig.onOwnServers("dbfault", kratos.baseUrl(), broker.bootstrap(), db.port());
+        try (OwnServers servers = OwnServers.under("db-faults"); LookupStub kratos = LookupStub.start(Duration.ofMillis(40))) {
+            EmbeddedMariaDb db = servers.db();
+            Rig rig = Rig.onOwnServers("dbfault", kratos.baseUrl(), servers.broker().bootstrap(), db.port());
             String target = rig.exampleTargets(1).get(0);
             String schema = Rig.schema(target);
             FerryProcess ferry = FerryProcess.start(rig.config, "ferry-rel-dbfault");
@@ -93,20 +109,14 @@ class InfrastructureFaultsReliabilityIT {
             } finally {
                 ferry.stop();
             }
-        } finally {
-            db.stop();
-            broker.stop();
         }
     }
 
     @Test
     void brokerOutageLosesAndRepeatsNothing() throws Exception {
-        EmbeddedKafka broker = EmbeddedKafka.onFreshStorage(Path.of("target/reliability/broker-faults/kafka").toAbsolutePath());
-        broker.start();
-        EmbeddedMariaDb db = EmbeddedMariaDb.in(Path.of("target/reliability/broker-faults").toAbsolutePath(), 0);
-        db.start();
-        try {
-            Rig rig = Rig.onOwnServers("brokerfault", "http://127.0.0.1:9", broker.bootstrap(), db.port());
+        try (OwnServers servers = OwnServers.under("broker-faults")) {
+            EmbeddedKafka broker = servers.broker();
+            Rig rig = Rig.onOwnServers("brokerfault", "http://127.0.0.1:9", broker.bootstrap(), servers.db().port());
             String target = rig.exampleTargets(1).get(0);
             FerryProcess ferry = FerryProcess.start(rig.config, "ferry-rel-brokerfault");
             ReliabilityReport report = new ReliabilityReport("broker outage " + OUTAGE.toSeconds() + " s");
@@ -144,9 +154,6 @@ class InfrastructureFaultsReliabilityIT {
             } finally {
                 ferry.stop();
             }
-        } finally {
-            broker.stop();
-            db.stop();
         }
     }
 

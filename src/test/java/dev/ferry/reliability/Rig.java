@@ -95,6 +95,12 @@ final class Rig {
         }
     }
 
+    /** Versions the target's history holds more than once: a script applied twice. */
+    long versionsRecordedTwice(String target) throws SQLException {
+        return count(schema(target), "SELECT COUNT(*) FROM (SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"
+                + " GROUP BY version HAVING COUNT(*) > 1) twice");
+    }
+
     List<String> column(String schema, String sql) throws SQLException {
         List<String> values = new ArrayList<>();
         try (Connection c = connect(schema); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

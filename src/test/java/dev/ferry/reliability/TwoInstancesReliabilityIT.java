@@ -86,8 +86,7 @@ class TwoInstancesReliabilityIT {
                 sentOrder.add(id(target, step));
             }
             outOfOrder += ranOrder.equals(sentOrder) ? 0 : 1;
-            versionsTwice += rig.count(Rig.schema(target), "SELECT COUNT(*) FROM (SELECT version FROM flyway_schema_history"
-                    + " WHERE version IS NOT NULL GROUP BY version HAVING COUNT(*) > 1) twice");
+            versionsTwice += rig.versionsRecordedTwice(target);
         }
         new ReliabilityReport("two instances, one group (10 targets)")
                 .info("requests / duration", TARGETS * SEQUENCE.size() + " / " + Math.round(seconds) + " s")
