@@ -13,5 +13,6 @@ record LedgerRecord(
         Instant startedAt,
         Instant publishedAt,
         String instance,
-        Instant heartbeatAt) {
+        Instant heartbeatAt,
+        Instant finishedAt) {
 }

@@ -214,12 +214,18 @@ public class RequestProcessor {
         while (true) {
             LedgerRecord known = retrying("read the ledger", () -> ledger.find(request.requestId()))
                     .orElseThrow(() -> new IllegalStateException("Request " + request.requestId() + " vanished from the ledger"));
+            Instant now = Instant.now();
+            Instant staleBefore = now.minus(config.staleAfter());
             if (known.status().isFinal()) {
+                // Finished a moment ago but not yet marked published: after a rebalance its owner may be
+                // publishing it right now, and a second original would follow. Give the owner its time.
+                if (known.publishedAt() == null && known.finishedAt() != null && known.finishedAt().isAfter(staleBefore)) {
+                    pause(Duration.ofMillis(500));
+                    continue;
+                }
                 republish(known);
                 return;
             }
-            Instant now = Instant.now();
-            Instant staleBefore = now.minus(config.staleAfter());
             if (known.heartbeatAt() == null || known.heartbeatAt().isBefore(staleBefore)) {
                 if (retrying("take over a stale request", () -> ledger.takeOver(request.requestId(), staleBefore, instance, now))) {
                     LOG.warnf("Request %s was left RUNNING by %s; finishing it honestly", request.requestId(), known.instance());

@@ -25,7 +25,11 @@ public interface RequestsConfig {
     @WithDefault("30s")
     Duration staleAfter();
 
-    /** How long publishing a result or an alert may wait for the broker's acknowledgement. */
+    /**
+     * How long publishing a result or an alert may wait for the broker's acknowledgement before it
+     * is sent again. Keep it above the producer's {@code delivery.timeout.ms} (20 s), so that an
+     * event still in flight is never sent a second time.
+     */
     @WithDefault("30s")
     Duration publishTimeout();
 }

@@ -77,11 +77,9 @@ class RetentionCrashIT {
     }
 
     private static void seedOldRows() throws SQLException {
-        try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO user_authid_backfill_audit (run_id, user_id, email, resolution_status, attempts, attempted_at)"
-                    + " SELECT 'old-run', LPAD(n, 36, '0'), CONCAT('old', n, '@example.org'), 'success', 1,"
-                    + " UTC_TIMESTAMP() - INTERVAL 200 DAY FROM (SELECT seq AS n FROM seq_0_to_99999) numbers WHERE n < " + ROWS);
-        }
+        TestInfrastructure.execute(SCHEMA, "INSERT INTO user_authid_backfill_audit (run_id, user_id, email, resolution_status, attempts,"
+                + " attempted_at) SELECT 'old-run', LPAD(seq, 36, '0'), CONCAT('old', seq, '@example.org'), 'success', 1,"
+                + " UTC_TIMESTAMP() - INTERVAL 200 DAY FROM seq_0_to_99999 WHERE seq < " + ROWS);
     }
 
     private static void retentionAsync(int port) {

@@ -111,11 +111,9 @@ class BackfillBenchmarkIT {
 
     /** 100,000 users more, without authId, in one set-based insert. */
     private static void seedUsers() throws SQLException {
-        try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
-            s.execute("INSERT IGNORE INTO `user` (id, nameID, email, firstName, lastName, accountUpn)"
-                    + " SELECT CONCAT('00000000-0000-4000-b000-', LPAD(n, 12, '0')), CONCAT('bench-', n), CONCAT('bench', n, '@example.org'),"
-                    + " 'Bench', 'User', CONCAT('bench', n, '@example.org') FROM (SELECT seq AS n FROM seq_0_to_99999) numbers");
-        }
+        TestInfrastructure.execute(SCHEMA, "INSERT IGNORE INTO `user` (id, nameID, email, firstName, lastName, accountUpn)"
+                + " SELECT CONCAT('00000000-0000-4000-b000-', LPAD(seq, 12, '0')), CONCAT('bench-', seq), CONCAT('bench', seq, '@example.org'),"
+                + " 'Bench', 'User', CONCAT('bench', seq, '@example.org') FROM seq_0_to_99999");
     }
 
     /** The same stub and concurrency, lookups only, over the same HTTP client as Ferry's: what the network side allows at best. */

@@ -162,6 +162,24 @@ class RequestProcessingTest {
     }
 
     @Test
+    void aDeadLetterNearTheBrokersLimitIsCutToFitAndTheConsumerCarriesOn() {
+        // Found by the reliability suite: the raw bytes plus the error headers exceeded 1 MB, so the
+        // dead letter was refused on every retry and the partition stalled.
+        String key = id("huge-garbage");
+        byte[] huge = ("{\"requestId\":\"x\",\"reason\":\"" + "y".repeat(1_000_000)).getBytes(StandardCharsets.UTF_8);
+        kafka.send(key, huge);
+        String next = id("after-huge-garbage");
+        kafka.request(next, "info", "plain", Map.of());
+
+        assertThat(kafka.awaitResult(next, RESULT_WAIT).path("status").asText()).isEqualTo("SUCCEEDED");
+        List<ConsumerRecord<String, byte[]>> dead = kafka.deadLetters(key);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).value()).hasSizeLessThan(huge.length);
+        assertThat(new String(dead.get(0).headers().lastHeader("ferry-original-size").value(), StandardCharsets.UTF_8))
+                .isEqualTo(String.valueOf(huge.length));
+    }
+
+    @Test
     void invalidRequestsAreRejectedWithAClearCode() {
         String unknownAction = id("bad-action");
         kafka.request(unknownAction, "explode", "plain", Map.of());

@@ -78,6 +78,14 @@ class RequestRestTest {
                 .post("/api/requests"), 400, "INVALID_REQUEST");
         problem(given().contentType(ContentType.JSON).post("/api/requests"), 400, "INVALID_REQUEST");
         problem(given().contentType(ContentType.TEXT).body("hello").post("/api/requests"), 415, "UNSUPPORTED_MEDIA_TYPE");
+        // Found by the reliability suite: a key given twice is refused over REST as it is on Kafka.
+        problem(given().contentType(ContentType.JSON).body("{\"requestId\":\"a1\",\"requestId\":\"b1\",\"action\":\"info\",\"target\":\"plain\"}")
+                .post("/api/requests"), 400, "INVALID_REQUEST");
+        // Found by the reliability suite: request ids name artifact folders, so "." and ".." must never be ids.
+        for (String dots : new String[] { ".", "..", "..." }) {
+            problem(given().contentType(ContentType.JSON).body("{\"requestId\":\"" + dots + "\",\"action\":\"validate\",\"target\":\"plain\"}")
+                    .post("/api/requests"), 400, "INVALID_REQUEST");
+        }
     }
 
     @Test
@@ -90,6 +98,8 @@ class RequestRestTest {
         problem(given().queryParam("status", "DONE").get("/api/requests"), 400, "INVALID_REQUEST")
                 .body("detail", startsWith("Parameter 'status'"));
         problem(given().queryParam("action", "fly").get("/api/requests"), 400, "INVALID_REQUEST");
+        // An event stream for an id that can never exist is refused, not held open for hours.
+        problem(given().get("/api/requests/" + "z".repeat(200) + "/events"), 400, "INVALID_REQUEST");
     }
 
     @Test

@@ -32,6 +32,13 @@ public final class TestInfrastructure {
         return DriverManager.getConnection(jdbcUrl(schema), username(), password());
     }
 
+    /** Runs one statement in a schema of the test server. */
+    public static void execute(String schema, String sql) throws SQLException {
+        try (Connection c = connect(schema); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     public static String jdbcUrl(String schema) {
         return "jdbc:mariadb://" + config.get("ferry.db.host") + ":" + config.get("ferry.db.port") + "/" + schema;
     }

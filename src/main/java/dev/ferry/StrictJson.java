@@ -1,0 +1,21 @@
+package dev.ferry;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.jackson.ObjectMapperCustomizer;
+
+/**
+ * A request body with a key twice ({"requestId":"a","requestId":"b"}) is refused, over REST as on
+ * Kafka: silently taking the last value would let a reviewer and Ferry read different requests.
+ */
+@Singleton
+public class StrictJson implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+}
