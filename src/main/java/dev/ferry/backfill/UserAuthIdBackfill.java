@@ -35,8 +35,8 @@ import dev.ferry.problem.FerryException;
  * Links every user without {@code authId} to its Kratos identity and writes one audit row per user
  * per run ({@code run_id} = requestId).
  *
- * <p>Users are read in id order (keyset batches). Lookups run concurrently up to a bound, while a
- * writer thread stores finished batches, so database work overlaps the lookups. Each batch's links
+ * <p>Users are read in id order (keyset batches). Lookups run concurrently up to a bound, while
+ * writer threads store finished batches, so database work overlaps the lookups. Each batch's links
  * and audit rows are one transaction. Re-running the same request continues with the users still
  * unlinked; the unique (run_id, user_id) key keeps one audit row per user, so nobody is linked or
  * counted twice.
@@ -77,7 +77,7 @@ public class UserAuthIdBackfill {
     private record Attempt(User user, String identityId, String status, String reason, String error, int attempts) {
     }
 
-    /** One execution: its counters, its writer thread and its batches. */
+    /** One execution: its counters, its writer threads and its batches. */
     private final class Run {
         private final TargetDatabase target;
         private final String runId;
@@ -100,7 +100,7 @@ public class UserAuthIdBackfill {
         }
 
         Outcome execute() {
-            ExecutorService writer = Executors.newFixedThreadPool(WRITERS, r -> {
+            ExecutorService writers = Executors.newFixedThreadPool(WRITERS, r -> {
                 Thread t = new Thread(r, "ferry-backfill-writer");
                 t.setDaemon(true);
                 return t;
@@ -135,7 +135,7 @@ public class UserAuthIdBackfill {
                         }));
                     }
                     writes.add(CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
-                            .thenRunAsync(() -> write(started, lookups.stream().map(CompletableFuture::join).toList()), writer));
+                            .thenRunAsync(() -> write(started, lookups.stream().map(CompletableFuture::join).toList()), writers));
                     while (writes.size() > MAX_QUEUED_BATCHES) {
                         writes.removeFirst().join();
                     }
@@ -151,7 +151,7 @@ public class UserAuthIdBackfill {
                 throw cause instanceof FerryException f ? f
                         : new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Backfill could not store a batch: " + cause.getMessage());
             } finally {
-                writer.shutdownNow();
+                writers.shutdownNow();
             }
             BackfillReport report = report();
             FerryException failure = unreachable.get()

@@ -153,7 +153,7 @@ class RequestProcessingTest {
         kafka.request(next, "info", "plain", Map.of());
 
         assertThat(kafka.awaitResult(next, RESULT_WAIT).path("status").asText()).isEqualTo("SUCCEEDED");
-        List<ConsumerRecord<String, byte[]>> dead = kafka.deadLetters(key);
+        List<ConsumerRecord<String, byte[]>> dead = kafka.awaitDeadLetters(key, RESULT_WAIT);
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).headers().lastHeader("ferry-error-code").value(), StandardCharsets.UTF_8))
                 .isEqualTo("UNPARSEABLE");
@@ -172,7 +172,7 @@ class RequestProcessingTest {
         kafka.request(next, "info", "plain", Map.of());
 
         assertThat(kafka.awaitResult(next, RESULT_WAIT).path("status").asText()).isEqualTo("SUCCEEDED");
-        List<ConsumerRecord<String, byte[]>> dead = kafka.deadLetters(key);
+        List<ConsumerRecord<String, byte[]>> dead = kafka.awaitDeadLetters(key, RESULT_WAIT);
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).value()).hasSizeLessThan(huge.length);
         assertThat(new String(dead.get(0).headers().lastHeader("ferry-original-size").value(), StandardCharsets.UTF_8))

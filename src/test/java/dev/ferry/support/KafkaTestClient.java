@@ -152,6 +152,12 @@ public final class KafkaTestClient implements AutoCloseable {
         return received.stream().filter(r -> r.topic().equals(prefix + "migration-requests-dlq") && key.equals(r.key())).toList();
     }
 
+    /** Waits for a key's dead letters: the record may be on another partition than what the test waited for so far. */
+    public List<ConsumerRecord<String, byte[]>> awaitDeadLetters(String key, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> !deadLetters(key).isEmpty());
+        return deadLetters(key);
+    }
+
     /** Waits for the first result of a request. */
     public JsonNode awaitResult(String requestId, Duration atMost) {
         Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> !results(requestId).isEmpty());
