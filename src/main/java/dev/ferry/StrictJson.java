@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
- * A request body with a key twice ({"requestId":"a","requestId":"b"}) is refused, over REST as on
- * Kafka: silently taking the last value would let a reviewer and Ferry read different requests.
+ * JSON with a key twice ({"requestId":"a","requestId":"b"}) is refused, in REST bodies and Kafka
+ * records alike (both read with this mapper): silently taking the last value would let a reviewer
+ * and Ferry read different requests.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {

@@ -31,15 +31,18 @@ import io.vertx.core.http.RequestOptions;
 final class HttpKratosDirectory implements KratosDirectory {
 
     private final HttpClient client;
-    private final URI base;
+    private final String host;
+    private final int port;
     private final String basePath;
     private final String token;
     private final Duration timeout;
     private final ObjectMapper mapper;
 
     HttpKratosDirectory(Vertx vertx, String baseUrl, String token, Duration timeout, int maxConnections, ObjectMapper mapper) {
-        this.base = URI.create(baseUrl);
+        URI base = URI.create(baseUrl);
         boolean tls = "https".equalsIgnoreCase(base.getScheme());
+        this.host = base.getHost();
+        this.port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setSsl(tls)
                 .setTcpNoDelay(true)
@@ -55,11 +58,10 @@ final class HttpKratosDirectory implements KratosDirectory {
 
     @Override
     public CompletableFuture<List<KratosIdentity>> findByEmail(String email) {
-        boolean tls = "https".equalsIgnoreCase(base.getScheme());
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.GET)
-                .setHost(base.getHost())
-                .setPort(base.getPort() > 0 ? base.getPort() : tls ? 443 : 80)
+                .setHost(host)
+                .setPort(port)
                 .setURI(basePath + "/admin/identities?credentials_identifier=" + URLEncoder.encode(email, StandardCharsets.UTF_8))
                 .setIdleTimeout(timeout.toMillis())
                 .putHeader("Accept", "application/json");

@@ -90,11 +90,12 @@ public class EventPublisher {
             headers.add(ORIGINAL_SIZE_HEADER, String.valueOf(bytes.length).getBytes(StandardCharsets.UTF_8));
             bytes = java.util.Arrays.copyOf(bytes, MAX_DEAD_LETTER_BYTES);
         }
-        send(deadLetters, key == null ? null : clipped(key, 1_000), bytes, headers);
+        send(deadLetters, clipped(key, 1_000), bytes, headers);
     }
 
-    private static String clipped(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max) + "…";
+    /** At most {@code max} characters and an ellipsis: what an event echoes of untrusted input. */
+    static String clipped(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "…";
     }
 
     public String toJson(Object event) {

@@ -19,11 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.util.List;
 
@@ -55,7 +53,6 @@ public class RequestProcessor {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final ObjectMapper mapper;
-    private final ObjectReader strictReader;
     private final RequestLedger ledger;
     private final RequestValidator validator;
     private final MigrationRunner runner;
@@ -86,7 +83,6 @@ public class RequestProcessor {
         this.undo = undo;
         this.baseline = baseline;
         this.mapper = mapper;
-        this.strictReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.ledger = ledger;
         this.validator = validator;
         this.runner = runner;
@@ -104,7 +100,8 @@ public class RequestProcessor {
         Instant receivedAt = Instant.now();
         JsonNode tree;
         try {
-            tree = value == null ? null : strictReader.readTree(value);
+            // The mapper refuses duplicated keys (StrictJson), like the REST API.
+            tree = value == null ? null : mapper.readTree(value);
         } catch (IOException e) {
             LOG.warnf("Unparseable record (key %s) sent to the dead-letter topic: %s", key, e.getMessage());
             retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "UNPARSEABLE", firstLine(e.getMessage())));
@@ -279,8 +276,9 @@ public class RequestProcessor {
 
     /** Rejects a request that breaks the contract; echoes its fields only as long as the contract allows them. */
     private void rejectUnrecorded(String requestId, JsonNode tree, Instant receivedAt, String message) {
-        MigrationRequest partial = new MigrationRequest(clipped(requestId, 128), clipped(text(tree, "action"), 32),
-                clipped(text(tree, "target"), 128), null, null, null, null, null, null, null);
+        MigrationRequest partial = new MigrationRequest(EventPublisher.clipped(requestId, 128),
+                EventPublisher.clipped(text(tree, "action"), 32), EventPublisher.clipped(text(tree, "target"), 128), null, null, null,
+                null, null, null, null);
         MigrationResult result = resultOf(partial, receivedAt, receivedAt,
                 MigrationOutcome.failed(new FerryException(ErrorCode.INVALID_REQUEST, message)));
         retryingRun("publish a result", () -> publisher.publishResult(result));
@@ -355,10 +353,6 @@ public class RequestProcessor {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);
         }
-    }
-
-    private static String clipped(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max) + "…";
     }
 
     private static String text(JsonNode tree, String field) {

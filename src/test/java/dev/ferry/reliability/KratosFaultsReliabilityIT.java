@@ -56,7 +56,7 @@ class KratosFaultsReliabilityIT {
                 String schema = Rig.schema(target);
                 long users = rig.count(schema, "SELECT COUNT(*) FROM `user`");
                 for (Map.Entry<String, Faults> phase : phases.entrySet()) {
-                    execute(rig, schema, "UPDATE `user` SET authId = NULL");
+                    rig.execute(schema, "UPDATE `user` SET authId = NULL");
                     kratos.faults(phase.getValue());
                     long faultsBefore = kratos.faulted();
                     String run = "kratos-faults-" + UUID.randomUUID();
@@ -97,11 +97,5 @@ class KratosFaultsReliabilityIT {
             }
         }
         return wrong;
-    }
-
-    private static void execute(Rig rig, String schema, String sql) throws Exception {
-        try (Connection c = rig.connect(schema); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

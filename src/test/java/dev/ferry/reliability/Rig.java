@@ -89,6 +89,12 @@ final class Rig {
         return DriverManager.getConnection(jdbcUrl(schema), config.get("ferry.db.username"), config.get("ferry.db.password"));
     }
 
+    void execute(String schema, String sql) throws SQLException {
+        try (Connection c = connect(schema); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     long count(String schema, String sql) throws SQLException {
         try (Connection c = connect(schema); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : 0;

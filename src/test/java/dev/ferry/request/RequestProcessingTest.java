@@ -162,6 +162,17 @@ class RequestProcessingTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsDeadLettered() {
+        String key = id("twice");
+        kafka.send(key, "{\"requestId\":\"" + key + "\",\"requestId\":\"other\",\"action\":\"info\",\"target\":\"plain\"}");
+
+        List<ConsumerRecord<String, byte[]>> dead = kafka.awaitDeadLetters(key, RESULT_WAIT);
+        assertThat(new String(dead.get(0).headers().lastHeader("ferry-error-code").value(), StandardCharsets.UTF_8))
+                .isEqualTo("UNPARSEABLE");
+        assertThat(kafka.results(key)).isEmpty();
+    }
+
+    @Test
     void aDeadLetterNearTheBrokersLimitIsCutToFitAndTheConsumerCarriesOn() {
         // Found by the reliability suite: the raw bytes plus the error headers exceeded 1 MB, so the
         // dead letter was refused on every retry and the partition stalled.
