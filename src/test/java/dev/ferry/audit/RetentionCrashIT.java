@@ -49,7 +49,10 @@ class RetentionCrashIT {
         String migrate = "retention-migrate-" + UUID.randomUUID();
         kafka.request(migrate, "migrate", "retention", Map.of());
         assertThat(kafka.awaitResult(migrate, Duration.ofSeconds(60)).path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(first.log()).containsPattern("\"requestId\"\\s*:\\s*\"" + migrate + "\"");
+        // The request's summary line is logged after its result is published: wait for it.
+        String requestIdField = "\"requestId\"\\s*:\\s*\"" + migrate + "\"";
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(first.log()).containsPattern(requestIdField));
         seedOldRows();
 
         retentionAsync(first.port());
