@@ -43,6 +43,12 @@ final class BenchReport {
                 "ferry < " + max + " " + unit, ferry < max, runs));
     }
 
+    /** A figure without a goal of its own, shown for context beside the ones that have one. */
+    void context(String name, String unit, double ferry, String baseline, double baselineValue, int runs) {
+        figures.add(new Figure(name, unit, round(ferry), baseline, round(baselineValue), round(ferry / baselineValue),
+                "none (context)", true, runs));
+    }
+
     void overhead(String name, String unit, double ferry, String baseline, double baselineValue, double maxOverhead, int runs) {
         figures.add(new Figure(name, unit, round(ferry), baseline, round(baselineValue), round(ferry / baselineValue),
                 "ferry - baseline < " + maxOverhead + " " + unit, ferry - baselineValue < maxOverhead, runs));

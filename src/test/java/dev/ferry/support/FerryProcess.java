@@ -37,11 +37,26 @@ public final class FerryProcess {
     /** As {@link #start(Map, String)}, with JVM options (heap size, GC logging) before the configuration. */
     public static FerryProcess start(Map<String, String> config, String name, List<String> jvmOptions)
             throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dquarkus.profile=test");
+        return launch(options, config, Map.of(), Path.of("."), name);
+    }
+
+    /**
+     * The packaged jar as the container image runs it: production profile, configured through the
+     * environment, started from its own folder (where the AppCDS archive's class path is valid).
+     */
+    public static FerryProcess startDeployed(Map<String, String> environment, List<String> jvmOptions, String name)
+            throws IOException, InterruptedException {
+        return launch(jvmOptions, Map.of(), environment, Path.of("target/quarkus-app"), name);
+    }
+
+    private static FerryProcess launch(List<String> jvmOptions, Map<String, String> config, Map<String, String> environment,
+            Path workDir, String name) throws IOException, InterruptedException {
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-Dquarkus.profile=test");
         command.add("-Dquarkus.http.port=0");
         command.add("-Dquarkus.log.console.color=false");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -49,11 +64,15 @@ public final class FerryProcess {
         if (nativeImage != null && Files.isExecutable(nativeImage)) {
             // ./mvnw verify -Dnative: the same fault tests against the native binary.
             command.set(0, nativeImage.toAbsolutePath().toString());
+            command.removeIf(option -> option.startsWith("-XX:") || option.startsWith("-Xlog") || option.startsWith("-Xshare"));
         } else {
             command.add("-jar");
             command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -63,7 +82,7 @@ public final class FerryProcess {
             if (m.find()) {
                 return new FerryProcess(process, log, Integer.parseInt(m.group(1)));
             }
-            Thread.sleep(200);
+            Thread.sleep(20);
         }
         process.destroyForcibly();
         throw new IllegalStateException("Ferry did not start within 90 s; see " + log);

@@ -26,6 +26,11 @@ public final class TestTokens {
         return keys().token(user, roles, validFor);
     }
 
+    /** The public key that verifies these tokens, Base64 (the body of a PEM file). */
+    public static String publicKey() {
+        return keys().publicKey();
+    }
+
     /** RestAssured requests carrying an operator token. */
     public static RequestSpecification asOperator() {
         return new RequestSpecBuilder().addHeader("Authorization", "Bearer " + operator()).build();
