@@ -189,13 +189,31 @@ public class SandboxValidator {
                     boolean history = table.equalsIgnoreCase(target.config().historyTable());
                     if (history || touched.stream().anyMatch(t -> t.equalsIgnoreCase(table))) {
                         s.execute("INSERT INTO `" + sandbox + "`.`" + table + "` SELECT * FROM `" + live + "`.`" + table + "`"
-                                + (!history && sample.isPresent() ? " LIMIT " + sample.get() : ""));
+                                + (!history && sample.isPresent() ? sampleClause(c, table, sample.get()) : ""));
                     }
                 }
             } finally {
                 s.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1");
             }
         }
+    }
+
+    /**
+     * The first rows in primary-key order: the same rows on every run, so a reference set captured
+     * from a sample stays comparable (a bare LIMIT may return any rows).
+     */
+    private static String sampleClause(Connection c, String table, int rows) throws SQLException {
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.statistics WHERE table_schema"
+                + " = DATABASE() AND table_name = ? AND index_name = 'PRIMARY' ORDER BY seq_in_index")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    key.add("`" + rs.getString(1) + "`");
+                }
+            }
+        }
+        return (key.isEmpty() ? "" : " ORDER BY " + String.join(", ", key)) + " LIMIT " + rows;
     }
 
     private ValidationReport.TableComparison exportAndCompare(Connection c, TargetDatabase target, String sandbox, String table,
@@ -229,7 +247,7 @@ public class SandboxValidator {
         String select = "SELECT " + String.join(", ", columns.stream().map(col -> "`" + col + "`").toList()) + " FROM `" + sandbox + "`.`"
                 + table + "` ORDER BY " + String.join(", ", order.stream().map(col -> "`" + col + "`").toList());
         try (Writer out = Files.newBufferedWriter(export, StandardCharsets.UTF_8); CSVPrinter csv = new CSVPrinter(out, CSV);
-                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select)) {
+                Statement s = streaming(c); ResultSet rs = s.executeQuery(select)) {
             csv.printRecord(columns);
             while (rs.next()) {
                 List<String> row = new ArrayList<>(columns.size());
@@ -267,6 +285,13 @@ public class SandboxValidator {
         List<Map<String, Object>> listed = differences.stream().limit(config.maxDifferences()).toList();
         return new ValidationReport.TableComparison(table, capture ? "captured" : status, expectedCount, actual, missing, unexpected, changed,
                 listed.isEmpty() ? null : listed);
+    }
+
+    /** Rows are compared while the server still sends the rest, instead of after all have arrived. */
+    private static Statement streaming(Connection c) throws SQLException {
+        Statement s = c.createStatement();
+        s.setFetchSize(1_000);
+        return s;
     }
 
     /** Starts parsing each touched table's reference file; tables without one are left out. */

@@ -38,7 +38,7 @@ class SandboxValidationTest {
 
     @BeforeAll
     static void applyV1() {
-        for (String target : List.of("validated", "corrupting", "capturable")) {
+        for (String target : List.of("validated", "corrupting", "capturable", "sampled")) {
             String id = "v1-" + target + "-" + UUID.randomUUID();
             KafkaTestClient.get().request(id, "migrate", target, Map.of("toVersion", "1"));
             assertThat(KafkaTestClient.get().awaitResult(id, WAIT).path("status").asText()).isEqualTo("SUCCEEDED");
@@ -115,6 +115,24 @@ class SandboxValidationTest {
         assertThat(Files.readString(folder.resolve("account.csv"))).contains("alice@example.org");
 
         JsonNode checked = send("validate", "capturable", Map.of());
+        assertThat(checked.path("validation").path("tables").get(0).path("status").asText()).isEqualTo("match");
+    }
+
+    @Test
+    void aRowSampleTakesTheFirstRowsByPrimaryKeyOnEveryRun() throws Exception {
+        // Inserted last, first by key: a sample in insertion order would miss it.
+        TestInfrastructure.execute("ferry_test_sampled", "INSERT IGNORE INTO account (id, email, balance) VALUES (0, 'Zed@Example.org', 5.00)");
+        Path folder = Path.of("target/test-work/sampled");
+        Files.deleteIfExists(folder.resolve("account.csv"));
+
+        JsonNode captured = send("validate", "sampled", Map.of("options", Map.of("capture", true)));
+        assertThat(captured.path("validation").path("tables").get(0).path("actual").asInt()).isEqualTo(2);
+        assertThat(Files.readAllLines(folder.resolve("account.csv"))).hasSize(3)
+                .anyMatch(line -> line.startsWith("0,zed@example.org,"))
+                .anyMatch(line -> line.startsWith("1,alice@example.org,"));
+
+        JsonNode checked = send("validate", "sampled", Map.of());
+        assertThat(checked.path("validation").path("passed").asBoolean()).isTrue();
         assertThat(checked.path("validation").path("tables").get(0).path("status").asText()).isEqualTo("match");
     }
 
