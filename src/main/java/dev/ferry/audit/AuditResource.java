@@ -9,13 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -82,9 +75,23 @@ public class AuditResource {
 
     /** PATCH body: mark a failed row resolved, with a note. */
     @RegisterForReflection
-    public record Resolution(
-            @NotNull @Pattern(regexp = "resolved", message = "only 'resolved' can be set") String resolutionStatus,
-            @NotBlank @Size(max = 2000) String note) {
+    public record Resolution(String resolutionStatus, String note) {
+
+        /** The longest note the audit table keeps. */
+        static final int MAX_NOTE = 2000;
+
+        Resolution checked() {
+            if (!"resolved".equals(resolutionStatus)) {
+                throw FerryException.badField("resolutionStatus", "only 'resolved' can be set");
+            }
+            if (note == null || note.isBlank()) {
+                throw FerryException.badField("note", "must not be blank");
+            }
+            if (note.length() > MAX_NOTE) {
+                throw FerryException.badField("note", "must be at most " + MAX_NOTE + " characters");
+            }
+            return this;
+        }
     }
 
     @GET
@@ -99,9 +106,10 @@ public class AuditResource {
             @Parameter(description = "attempted at or after (ISO date or instant)") @QueryParam("from") String from,
             @Parameter(description = "attempted before (ISO date or instant)") @QueryParam("to") String to,
             @Parameter(description = "only rows still failed") @QueryParam("unresolvedOnly") @DefaultValue("false") boolean unresolvedOnly,
-            @Parameter(description = "page size, 1-500") @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
+            @Parameter(description = "page size, 1-500") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "cursor from the previous page") @QueryParam("after") String after,
             @jakarta.ws.rs.core.Context UriInfo uri) {
+        KeysetCursor.pageSize(limit);
         AuditFilter filter = AuditFilter.parse(status, reason, runId, emailPrefix, from, to, unresolvedOnly);
         KeysetCursor cursor = after == null ? null : KeysetCursor.decode(after);
         boolean mask = !identity.hasRole(Roles.OPERATOR);
@@ -163,7 +171,11 @@ public class AuditResource {
     @APIResponse(responseCode = "412", description = "VERSION_CONFLICT: changed since read (problem+json)")
     @APIResponse(responseCode = "428", description = "PRECONDITION_REQUIRED: no If-Match (problem+json)")
     public Uni<Response> resolve(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch,
-            @NotNull(message = "a JSON body is required") @Valid Resolution resolution) {
+            Resolution resolution) {
+        if (resolution == null) {
+            throw FerryException.bodyRequired();
+        }
+        String note = resolution.checked().note();
         int version = version(ifMatch);
         String by = identity.getPrincipal().getName();
         return found(id).flatMap(row -> {
@@ -171,7 +183,7 @@ public class AuditResource {
                 throw new FerryException(ErrorCode.NOT_RESOLVABLE, "Row " + id + " is '" + row.resolutionStatus()
                         + "'; only failed rows can be resolved");
             }
-            return audit.resolve(id, version, by, resolution.note());
+            return audit.resolve(id, version, by, note);
         }).flatMap(done -> {
             if (!done) {
                 throw new FerryException(ErrorCode.VERSION_CONFLICT, "Row " + id + " changed since version " + version

@@ -23,7 +23,18 @@ public class FerryException extends RuntimeException {
     /** INVALID_REQUEST naming the query parameter at fault, for the caller to fix. */
     public static FerryException badParameter(String parameter, String message) {
         return new FerryException(ErrorCode.INVALID_REQUEST, "Parameter '" + parameter + "': " + message, null,
-                Map.of("parameter", parameter), null);
+                Map.of("field", parameter, "message", message), null);
+    }
+
+    /** INVALID_REQUEST naming the body field at fault. */
+    public static FerryException badField(String field, String message) {
+        return new FerryException(ErrorCode.INVALID_REQUEST, "Field '" + field + "': " + message, null,
+                Map.of("field", field, "message", message), null);
+    }
+
+    /** INVALID_REQUEST for a request that needs a JSON body and came without one. */
+    public static FerryException bodyRequired() {
+        return new FerryException(ErrorCode.INVALID_REQUEST, "A JSON body is required");
     }
 
     public ErrorCode code() {

@@ -2,7 +2,6 @@ package dev.ferry.problem;
 
 import java.util.List;
 
-import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -11,7 +10,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
@@ -24,22 +22,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response ferry(FerryException e, UriInfo uri) {
-        return answer(e.code(), e.getMessage(), uri, null);
-    }
-
-    /** Quarkus's own, more specific violation exception would otherwise answer plain JSON. */
-    @ServerExceptionMapper
-    public Response parameterViolation(ResteasyReactiveViolationException e, UriInfo uri) {
-        return constraintViolation(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
-        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
-                .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
-                .toList();
-        return answer(ErrorCode.INVALID_REQUEST, "The request has invalid fields or parameters", uri, errors);
+        Object field = e.details().get("field");
+        List<Problem.FieldError> errors = field == null ? null
+                : List.of(new Problem.FieldError(field.toString(), String.valueOf(e.details().get("message"))));
+        return answer(e.code(), e.getMessage(), uri, errors);
     }
 
     /** Quarkus's own mapper for wrong field types would otherwise answer plain JSON. */
@@ -98,11 +84,5 @@ public class ProblemMapper {
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(code, detail, uri == null ? null : uri.getPath(), errors))
                 .build();
-    }
-
-    /** "submit.request.target" becomes "target": the caller knows fields, not Java methods. */
-    private static String fieldName(String propertyPath) {
-        String[] parts = propertyPath.split("\\.");
-        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : parts[parts.length - 1];
     }
 }

@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -107,7 +103,10 @@ public class RequestResource {
     @APIResponse(responseCode = "503", description = "PUBLISH_FAILED: the broker did not acknowledge (problem+json)")
     @APIResponse(responseCode = "401", description = "UNAUTHENTICATED (problem+json)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: needs the operator role (problem+json)")
-    public Uni<Response> submit(@NotNull(message = "a JSON request body is required") @Valid MigrationRequest request) {
+    public Uni<Response> submit(MigrationRequest request) {
+        if (request == null) {
+            throw FerryException.bodyRequired();
+        }
         return submitter.submit(request).map(submitted -> Response.accepted(submitted)
                 .location(URI.create(submitted.location())).build());
     }
@@ -134,8 +133,9 @@ public class RequestResource {
             @Parameter(description = "Only this target") @QueryParam("target") String target,
             @Parameter(description = "RUNNING, SUCCEEDED, FAILED or REJECTED") @QueryParam("status") String status,
             @Parameter(description = "Only this action, e.g. migrate") @QueryParam("action") String action,
-            @Parameter(description = "Page size, 1-500") @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
+            @Parameter(description = "Page size, 1-500") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "Cursor from the previous page's nextCursor") @QueryParam("after") String after) {
+        KeysetCursor.pageSize(limit);
         StringBuilder hql = new StringBuilder("from RequestEntry where 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (target != null) {

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -180,6 +181,23 @@ class AuditApiTest {
         problem(given().spec(TestTokens.asOperator()).contentType(ContentType.JSON).header("If-Match", successTag).body(body)
                 .patch("/api/audit/user-authid/" + success), 409, "NOT_RESOLVABLE");
         problem(given().spec(TestTokens.asOperator()).get("/api/audit/user-authid/999999999"), 404, "AUDIT_NOT_FOUND");
+    }
+
+    @Test
+    void aResolutionBodyNamesTheFieldAtFault() throws SQLException {
+        String path = "/api/audit/user-authid/" + id("gen14@example.org");
+        String etag = given().spec(TestTokens.asOperator()).get(path).then().statusCode(200).extract().header("ETag");
+        String longNote = "n".repeat(2001);
+        Map<String, String> bodies = Map.of(
+                "{\"resolutionStatus\":\"success\",\"note\":\"x\"}", "resolutionStatus",
+                "{\"resolutionStatus\":\"resolved\",\"note\":\"  \"}", "note",
+                "{\"resolutionStatus\":\"resolved\"}", "note",
+                "{\"resolutionStatus\":\"resolved\",\"note\":\"" + longNote + "\"}", "note");
+        bodies.forEach((body, field) -> problem(given().spec(TestTokens.asOperator()).contentType(ContentType.JSON).header("If-Match", etag)
+                .body(body).patch(path), 400, "INVALID_REQUEST").body("errors.field", contains(field)));
+        problem(given().spec(TestTokens.asOperator()).contentType(ContentType.JSON).header("If-Match", etag).patch(path), 400,
+                "INVALID_REQUEST").body("detail", equalTo("A JSON body is required"));
+        given().spec(TestTokens.asOperator()).get(path).then().statusCode(200).body("resolutionStatus", equalTo("failed"));
     }
 
     @Test
