@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,95 +33,162 @@ import dev.ferry.support.TestTokens;
  * already-running MariaDB and Kafka, beside a bare Quarkus REST hello app built in this same run.
  *
  * <p>Ferry runs as deployed: production profile, configured through the environment, one target.
- * Both apps are measured twice: with the JVM's defaults on this machine, and with the options the
- * image ships ({@code JAVA_OPTS_APPEND} of Dockerfile.jvm, AppCDS archive included) under the
- * Deployment's memory limit. The goals apply to the second, which is what runs in production.
+ * Both apps are measured in each of these ways:
+ * <ul>
+ * <li>with the JVM's defaults on this machine (context only);</li>
+ * <li>as Dockerfile.jvm ships them: its JVM options (AppCDS archive included) under the Deployment's
+ * memory limit;</li>
+ * <li>as Dockerfile.jvm-aot ships them, when a JDK 25 is at {@code ferry.bench.aot-jdk}: both apps
+ * built again on it as {@code aot-jar}, each with an AOT cache from a training run of the same
+ * workload that is measured.</li>
+ * </ul>
  */
 class StartupBenchmarkIT {
 
     private static final int STARTS = 3;
-    private static final Path HELLO = Path.of("target/bench/hello");
+    private static final int WORKLOAD = 100;
+    private static final Path BENCH = Path.of("target/bench").toAbsolutePath();
+    private static final Path AOT_JDK = Path.of(System.getProperty("ferry.bench.aot-jdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+
+    /** One way of running both apps: which JDK, which builds, which options, whether with a trained AOT cache. */
+    private record Variant(String suffix, Path javaHome, Path ferryApp, Path helloApp, List<String> jvmOptions, boolean aotCache,
+            boolean goals) {
+    }
+
+    private KafkaTestClient kafka;
+    private Map<String, String> environment;
+    private final List<String> targetOptions = new ArrayList<>();
 
     @Test
     void startAndMemory() throws Exception {
         Map<String, String> config = new EmbeddedServersResource().start();
-        Path helloJar = buildHelloApp();
-        KafkaTestClient kafka = KafkaTestClient.withTopicPrefix("startup-");
-        Map<String, String> environment = productionEnvironment(config);
-        List<String> shipped = shippedJvmOptions();
-        List<String> ferryOptions = new ArrayList<>();
-        kafka.topicConfig().forEach((key, value) -> ferryOptions.add("-D" + key + "=" + value));
-        ferryOptions.add("-Dferry.targets.plain.jdbc-url=jdbc:mariadb://" + config.get("ferry.db.host") + ":"
+        environment = productionEnvironment(config);
+        kafka = KafkaTestClient.withTopicPrefix("startup-");
+        kafka.topicConfig().forEach((key, value) -> targetOptions.add("-D" + key + "=" + value));
+        targetOptions.add("-Dferry.targets.plain.jdbc-url=jdbc:mariadb://" + config.get("ferry.db.host") + ":"
                 + config.get("ferry.db.port") + "/ferry_test_startup_plain?createDatabaseIfNotExist=true");
-        ferryOptions.add("-Dferry.targets.plain.username=" + config.get("ferry.db.username"));
-        ferryOptions.add("-Dferry.targets.plain.password=" + config.get("ferry.db.password"));
-        ferryOptions.add("-Dferry.targets.plain.locations=filesystem:" + config.get("ferry.test.scripts-dir") + "/plain");
+        targetOptions.add("-Dferry.targets.plain.username=" + config.get("ferry.db.username"));
+        targetOptions.add("-Dferry.targets.plain.password=" + config.get("ferry.db.password"));
+        targetOptions.add("-Dferry.targets.plain.locations=filesystem:" + config.get("ferry.test.scripts-dir") + "/plain");
         // The first start of a fresh ledger schema migrates it; that is not what a restart costs.
-        FerryProcess.startDeployed(environment, ferryOptions, "ferry-startup-schema").stop();
+        FerryProcess.startDeployed(environment, targetOptions, "ferry-startup-schema").stop();
+
+        Path jdk = Path.of(System.getProperty("java.home"));
+        Path ferryApp = Path.of("target/quarkus-app").toAbsolutePath();
+        Path helloApp = build(helloSources(BENCH.resolve("hello")), jdk, "-Dquarkus.package.jar.appcds.enabled=true");
+        List<String> limit = List.of(memoryLimit());
+        List<String> shipped = concat(imageJvmOptions("Dockerfile.jvm"), limit);
+        List<Variant> variants = new ArrayList<>(List.of(
+                new Variant("-jvm-defaults", jdk, ferryApp, helloApp, List.of(), false, false),
+                new Variant("", jdk, ferryApp, helloApp, shipped, false, true)));
+        if (Files.isExecutable(AOT_JDK.resolve("bin/java"))) {
+            String[] aotJar = { "-Dquarkus.package.jar.type=aot-jar", "-Dquarkus.package.jar.appcds.enabled=false" };
+            variants.add(new Variant("-jdk25-aot-cache", AOT_JDK, build(ferrySources(BENCH.resolve("ferry-aot")), AOT_JDK, aotJar),
+                    build(helloSources(BENCH.resolve("hello-aot")), AOT_JDK, aotJar), concat(imageJvmOptions("Dockerfile.jvm-aot"), limit),
+                    true, true));
+        }
 
         BenchReport report = new BenchReport();
-        for (boolean asShipped : new boolean[] { false, true }) {
-            List<String> jvm = asShipped ? shipped : List.of();
-            String variant = asShipped ? "as-shipped" : "jvm-defaults";
+        for (Variant variant : variants) {
             double[] ferryStart = new double[STARTS];
             double[] helloStart = new double[STARTS];
-            long ferryRss = 0;
-            long helloRss = 0;
-            for (int run = 0; run < STARTS; run++) {
-                List<String> options = new ArrayList<>(jvm);
-                options.addAll(ferryOptions);
-                long began = System.nanoTime();
-                FerryProcess ferry = FerryProcess.startDeployed(environment, options, "ferry-startup-" + variant + "-" + run);
-                waitFor200("http://127.0.0.1:" + ferry.port() + "/q/health/ready", null);
-                ferryStart[run] = (System.nanoTime() - began) / 1e6;
-                if (run == STARTS - 1) {
-                    String token = TestTokens.operator();
-                    for (int i = 0; i < 100; i++) {
-                        String id = "startup-info-" + UUID.randomUUID();
-                        kafka.request(id, "info", "plain", Map.of());
-                        assertThat(kafka.awaitResult(id, Duration.ofSeconds(30)).path("status").asText()).isEqualTo("SUCCEEDED");
-                        waitFor200("http://127.0.0.1:" + ferry.port() + "/api/requests/" + id, token);
-                    }
-                    ferryRss = ferry.rss();
-                }
-                ferry.stop();
-
-                Path log = HELLO.resolve("run-" + variant + "-" + run + ".log").toAbsolutePath();
-                List<String> command = new ArrayList<>(List.of(java()));
-                command.addAll(jvm);
-                command.addAll(List.of("-Dquarkus.http.port=0", "-jar", "quarkus-run.jar"));
-                began = System.nanoTime();
-                Process hello = new ProcessBuilder(command).directory(helloJar.getParent().toFile()).redirectErrorStream(true)
-                        .redirectOutput(log.toFile()).start();
-                int port = port(log);
-                waitFor200("http://127.0.0.1:" + port + "/hello", null);
-                helloStart[run] = (System.nanoTime() - began) / 1e6;
-                if (run == STARTS - 1) {
-                    for (int i = 0; i < 100; i++) {
-                        waitFor200("http://127.0.0.1:" + port + "/hello", null);
-                    }
-                    helloRss = FerryProcess.rss(hello.pid());
-                }
-                hello.destroy();
-                hello.waitFor();
-            }
+            long[] rss = measure(variant, ferryStart, helloStart);
             double startup = BenchReport.median(ferryStart);
             double helloStartup = BenchReport.median(helloStart);
-            if (asShipped) {
-                report.atMost("startup-jvm-to-ready", "ms", startup, "quarkus-rest-hello", helloStartup, 1500, STARTS);
-                report.atMost("rss-jvm-after-100-requests", "MB", ferryRss / 1e6, "quarkus-rest-hello", helloRss / 1e6, 200, 1);
+            String start = "startup-jvm-to-ready" + variant.suffix();
+            String memory = "rss-jvm-after-100-requests" + variant.suffix();
+            if (variant.goals()) {
+                report.atMost(start, "ms", startup, "quarkus-rest-hello", helloStartup, 1500, STARTS);
+                report.atMost(memory, "MB", rss[0] / 1e6, "quarkus-rest-hello", rss[1] / 1e6, 200, 1);
             } else {
-                report.context("startup-jvm-to-ready-jvm-defaults", "ms", startup, "quarkus-rest-hello", helloStartup, STARTS);
-                report.context("rss-jvm-after-100-requests-jvm-defaults", "MB", ferryRss / 1e6, "quarkus-rest-hello",
-                        helloRss / 1e6, 1);
+                report.context(start, "ms", startup, "quarkus-rest-hello", helloStartup, STARTS);
+                report.context(memory, "MB", rss[0] / 1e6, "quarkus-rest-hello", rss[1] / 1e6, 1);
             }
         }
-        report.appendTo(Path.of("target/bench"));
+        report.appendTo(BENCH);
+    }
+
+    /** Fills in the start times of both apps and answers their RSS after the workload of the last start. */
+    private long[] measure(Variant variant, double[] ferryStart, double[] helloStart) throws Exception {
+        if (variant.aotCache()) {
+            train(variant);
+        }
+        List<String> ferryOptions = concat(variant.jvmOptions(), targetOptions);
+        List<String> helloOptions = variant.jvmOptions();
+        long[] rss = new long[2];
+        for (int run = 0; run < STARTS; run++) {
+            String name = "startup" + variant.suffix() + "-" + run;
+            long began = System.nanoTime();
+            FerryProcess ferry = FerryProcess.startDeployed(variant.javaHome(), variant.ferryApp(), environment, ferryOptions,
+                    "ferry-" + name);
+            waitFor200("http://127.0.0.1:" + ferry.port() + "/q/health/ready", null);
+            ferryStart[run] = (System.nanoTime() - began) / 1e6;
+            if (run == STARTS - 1) {
+                ferryWorkload(ferry);
+                rss[0] = ferry.rss();
+            }
+            ferry.stop();
+
+            began = System.nanoTime();
+            Process hello = startHello(variant, helloOptions, "hello-" + name);
+            int port = port(BENCH.resolve("hello-" + name + ".log"));
+            waitFor200("http://127.0.0.1:" + port + "/hello", null);
+            helloStart[run] = (System.nanoTime() - began) / 1e6;
+            if (run == STARTS - 1) {
+                helloWorkload(port);
+                rss[1] = FerryProcess.rss(hello.pid());
+            }
+            hello.destroy();
+            hello.waitFor();
+        }
+        return rss;
+    }
+
+    /** The training runs: each app runs the measured workload once and writes its AOT cache as it exits. */
+    private void train(Variant variant) throws Exception {
+        List<String> options = new ArrayList<>(variant.jvmOptions());
+        options.replaceAll(option -> option.startsWith("-XX:AOTCache=") ? "-XX:AOTCacheOutput=" + option.substring(13) : option);
+        List<String> ferryOptions = concat(options, targetOptions);
+        FerryProcess ferry = FerryProcess.startDeployed(variant.javaHome(), variant.ferryApp(), environment, ferryOptions,
+                "ferry-startup-training");
+        waitFor200("http://127.0.0.1:" + ferry.port() + "/q/health/ready", null);
+        ferryWorkload(ferry);
+        ferry.stop();
+        Process hello = startHello(variant, options, "hello-startup-training");
+        helloWorkload(port(BENCH.resolve("hello-startup-training.log")));
+        hello.destroy();
+        hello.waitFor();
+        assertThat(variant.ferryApp().resolve("app.aot")).as("Ferry's AOT cache").exists();
+        assertThat(variant.helloApp().resolve("app.aot")).as("the hello app's AOT cache").exists();
+    }
+
+    private void ferryWorkload(FerryProcess ferry) throws InterruptedException {
+        String token = TestTokens.operator();
+        for (int i = 0; i < WORKLOAD; i++) {
+            String id = "startup-info-" + UUID.randomUUID();
+            kafka.request(id, "info", "plain", Map.of());
+            assertThat(kafka.awaitResult(id, Duration.ofSeconds(30)).path("status").asText()).isEqualTo("SUCCEEDED");
+            waitFor200("http://127.0.0.1:" + ferry.port() + "/api/requests/" + id, token);
+        }
+    }
+
+    private static void helloWorkload(int port) throws InterruptedException {
+        for (int i = 0; i < WORKLOAD; i++) {
+            waitFor200("http://127.0.0.1:" + port + "/hello", null);
+        }
+    }
+
+    private static Process startHello(Variant variant, List<String> options, String name) throws IOException {
+        List<String> command = new ArrayList<>(List.of(variant.javaHome().resolve("bin/java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-Dquarkus.http.port=0", "-jar", "quarkus-run.jar"));
+        return new ProcessBuilder(command).directory(variant.helloApp().toFile()).redirectErrorStream(true)
+                .redirectOutput(BENCH.resolve(name + ".log").toFile()).start();
     }
 
     /** Production configuration, as the Deployment passes it: environment variables only. */
     private static Map<String, String> productionEnvironment(Map<String, String> config) throws IOException {
-        Path jwt = Path.of("target/bench/jwt-public.pem").toAbsolutePath();
+        Path jwt = BENCH.resolve("jwt-public.pem");
         Files.createDirectories(jwt.getParent());
         Files.writeString(jwt, "-----BEGIN PUBLIC KEY-----\n" + TestTokens.publicKey() + "\n-----END PUBLIC KEY-----\n");
         Map<String, String> environment = new HashMap<>();
@@ -138,37 +207,77 @@ class StartupBenchmarkIT {
         return environment;
     }
 
-    /**
-     * The -XX/-Xshare options of Dockerfile.jvm's JAVA_OPTS_APPEND (paths relative to the app folder),
-     * and the Deployment's memory limit as the JVM sees it inside the pod.
-     */
-    private static List<String> shippedJvmOptions() throws IOException {
-        Matcher opts = Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"").matcher(Files.readString(Path.of("src/main/docker/Dockerfile.jvm")));
-        assertThat(opts.find()).as("JAVA_OPTS_APPEND in Dockerfile.jvm").isTrue();
+    /** The -XX and -Xshare options an image starts the JVM with (file paths relative to the app folder). */
+    private static List<String> imageJvmOptions(String dockerfile) throws IOException {
         List<String> options = new ArrayList<>();
-        for (String option : opts.group(1).split("\\s+")) {
-            if (option.startsWith("-XX:") || option.startsWith("-Xshare")) {
-                options.add(option.replace("/deployments/", ""));
+        for (String line : Files.readAllLines(Path.of("src/main/docker", dockerfile))) {
+            Matcher option = Pattern.compile("(-XX:[^\"\\s,]+|-Xshare:\\w+)").matcher(line.startsWith("#") ? "" : line);
+            while (option.find()) {
+                options.add(option.group(1).replace("/deployments/", ""));
             }
         }
-        Matcher limit = Pattern.compile("limits:\\s*\\n\\s*memory:\\s*(\\d+)Mi").matcher(Files.readString(Path.of("k8s/deployment.yaml")));
-        assertThat(limit.find()).as("memory limit in k8s/deployment.yaml").isTrue();
-        options.add("-XX:MaxRAM=" + limit.group(1) + "m");
+        assertThat(options).as("JVM options in " + dockerfile).isNotEmpty();
         return options;
     }
 
-    /** A minimal Quarkus REST app on the same platform version, built with this project's Maven wrapper. */
-    private static Path buildHelloApp() throws IOException, InterruptedException {
-        Path source = HELLO.resolve("src/main/java/hello");
+    /** The Deployment's memory limit, as the JVM sees it inside the pod. */
+    private static String memoryLimit() throws IOException {
+        Matcher limit = Pattern.compile("limits:\\s*\\n\\s*memory:\\s*(\\d+)Mi").matcher(Files.readString(Path.of("k8s/deployment.yaml")));
+        assertThat(limit.find()).as("memory limit in k8s/deployment.yaml").isTrue();
+        return "-XX:MaxRAM=" + limit.group(1) + "m";
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** A minimal Quarkus REST app on the same platform version; answers its project folder. */
+    private static Path helloSources(Path project) throws IOException {
+        Path source = project.resolve("src/main/java/hello");
         Files.createDirectories(source);
-        Files.writeString(HELLO.resolve("pom.xml"), Files.readString(Path.of("src/test/resources/bench/hello-pom.xml")));
+        Files.writeString(project.resolve("pom.xml"), Files.readString(Path.of("src/test/resources/bench/hello-pom.xml")));
         Files.writeString(source.resolve("HelloResource.java"), "package hello;\n\n@jakarta.ws.rs.Path(\"/hello\")\n"
                 + "public class HelloResource {\n    @jakarta.ws.rs.GET\n    public String hello() {\n        return \"hello\";\n    }\n}\n");
-        Process build = new ProcessBuilder(Path.of("mvnw").toAbsolutePath().toString(), "-B", "-q", "-ntp", "-f",
-                HELLO.resolve("pom.xml").toString(), "package", "-DskipTests", "-Dquarkus.package.jar.appcds.enabled=true").redirectErrorStream(true)
-                .redirectOutput(HELLO.resolve("build.log").toFile()).start();
-        assertThat(build.waitFor()).as("hello app build, see " + HELLO.resolve("build.log")).isZero();
-        return HELLO.resolve("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        Files.copy(Path.of("mvnw"), project.resolve("mvnw"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        copyTree(Path.of(".mvn"), project.resolve(".mvn"));
+        return project;
+    }
+
+    /** This project's build files and main sources, to be built again with other settings. */
+    private static Path ferrySources(Path project) throws IOException {
+        for (String file : List.of("pom.xml", "mvnw")) {
+            Files.createDirectories(project);
+            Files.copy(Path.of(file), project.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        copyTree(Path.of(".mvn"), project.resolve(".mvn"));
+        copyTree(Path.of("src/main"), project.resolve("src/main"));
+        return project;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** Packages the project with the Maven wrapper on the given JDK; answers its quarkus-app folder. */
+    private static Path build(Path project, Path javaHome, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("./mvnw", "-B", "-q", "-ntp", "package", "-Dmaven.test.skip=true"));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
+                .redirectOutput(project.resolve("build.log").toFile());
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        assertThat(builder.start().waitFor()).as("build of " + project + ", see its build.log").isZero();
+        return project.resolve("target/quarkus-app");
     }
 
     private static int port(Path log) throws IOException, InterruptedException {
@@ -200,9 +309,5 @@ class StartupBenchmarkIT {
             Thread.sleep(10);
         }
         throw new IllegalStateException(url + " never answered 200");
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

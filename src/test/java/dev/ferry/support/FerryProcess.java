@@ -39,7 +39,7 @@ public final class FerryProcess {
             throws IOException, InterruptedException {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dquarkus.profile=test");
-        return launch(options, config, Map.of(), Path.of("."), name);
+        return launch(javaHome(), options, config, Map.of(), Path.of("target/quarkus-app"), Path.of("."), name);
     }
 
     /**
@@ -48,14 +48,25 @@ public final class FerryProcess {
      */
     public static FerryProcess startDeployed(Map<String, String> environment, List<String> jvmOptions, String name)
             throws IOException, InterruptedException {
-        return launch(jvmOptions, Map.of(), environment, Path.of("target/quarkus-app"), name);
+        Path app = Path.of("target/quarkus-app");
+        return launch(javaHome(), jvmOptions, Map.of(), environment, app, app, name);
     }
 
-    private static FerryProcess launch(List<String> jvmOptions, Map<String, String> config, Map<String, String> environment,
-            Path workDir, String name) throws IOException, InterruptedException {
+    /** As {@link #startDeployed(Map, List, String)}, on another JDK and another build of the application. */
+    public static FerryProcess startDeployed(Path javaHome, Path app, Map<String, String> environment, List<String> jvmOptions,
+            String name) throws IOException, InterruptedException {
+        return launch(javaHome, jvmOptions, Map.of(), environment, app, app, name);
+    }
+
+    private static Path javaHome() {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    private static FerryProcess launch(Path javaHome, List<String> jvmOptions, Map<String, String> config,
+            Map<String, String> environment, Path app, Path workDir, String name) throws IOException, InterruptedException {
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin/java").toString());
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=0");
         command.add("-Dquarkus.log.console.color=false");
@@ -67,7 +78,7 @@ public final class FerryProcess {
             command.removeIf(option -> option.startsWith("-XX:") || option.startsWith("-Xlog") || option.startsWith("-Xshare"));
         } else {
             command.add("-jar");
-            command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
+            command.add(app.resolve("quarkus-run.jar").toAbsolutePath().toString());
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
