@@ -22,14 +22,18 @@ public class FerryException extends RuntimeException {
 
     /** INVALID_REQUEST naming the query parameter at fault, for the caller to fix. */
     public static FerryException badParameter(String parameter, String message) {
-        return new FerryException(ErrorCode.INVALID_REQUEST, "Parameter '" + parameter + "': " + message, null,
-                Map.of("field", parameter, "message", message), null);
+        return invalid("Parameter", parameter, message);
     }
 
     /** INVALID_REQUEST naming the body field at fault. */
     public static FerryException badField(String field, String message) {
-        return new FerryException(ErrorCode.INVALID_REQUEST, "Field '" + field + "': " + message, null,
-                Map.of("field", field, "message", message), null);
+        return invalid("Field", field, message);
+    }
+
+    /** The problem's {@code errors} list is built from the "field" and "message" details. */
+    private static FerryException invalid(String kind, String name, String message) {
+        return new FerryException(ErrorCode.INVALID_REQUEST, kind + " '" + name + "': " + message, null,
+                Map.of("field", name, "message", message), null);
     }
 
     /** INVALID_REQUEST for a request that needs a JSON body and came without one. */
