@@ -80,9 +80,9 @@ class AuditBenchmark {
             offset[i] = time(() -> jdbc(PAGE_SQL + " OFFSET 900000"));
         }
 
+        LiveHeap heap = LiveHeap.sample();
         long exportStart = System.nanoTime();
         long exported;
-        LiveHeap heap = LiveHeap.sample();
         try (heap; InputStream body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/audit/user-authid/export.csv"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream()).body()) {
             exported = countLines(body) - 1;

@@ -17,6 +17,9 @@ final class LiveHeap implements AutoCloseable {
     private final Thread sampler;
 
     private LiveHeap() {
+        // A full collection first: otherwise "before" is whatever the old generation held at its last
+        // collection, which may be long before (one run read 20 MB here and 327 MB a moment later).
+        System.gc();
         before = now();
         peak = new AtomicLong(before);
         sampler = new Thread(() -> {
