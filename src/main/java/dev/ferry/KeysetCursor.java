@@ -16,12 +16,11 @@ public record KeysetCursor(LocalDateTime time, String key) {
     /** The largest page the lists serve. */
     public static final int MAX_PAGE = 500;
 
-    /** The {@code limit} parameter, checked: 1 to {@value #MAX_PAGE}. */
-    public static int pageSize(int limit) {
+    /** Refuses a {@code limit} parameter outside 1 to {@value #MAX_PAGE}. */
+    public static void checkPageSize(int limit) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw FerryException.badParameter("limit", "must be between 1 and " + MAX_PAGE + ", not " + limit);
         }
-        return limit;
     }
 
     public String encode() {

@@ -109,7 +109,7 @@ public class AuditResource {
             @Parameter(description = "page size, 1-500") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "cursor from the previous page") @QueryParam("after") String after,
             @jakarta.ws.rs.core.Context UriInfo uri) {
-        KeysetCursor.pageSize(limit);
+        KeysetCursor.checkPageSize(limit);
         AuditFilter filter = AuditFilter.parse(status, reason, runId, emailPrefix, from, to, unresolvedOnly);
         KeysetCursor cursor = after == null ? null : KeysetCursor.decode(after);
         boolean mask = !identity.hasRole(Roles.OPERATOR);

@@ -135,7 +135,7 @@ public class RequestResource {
             @Parameter(description = "Only this action, e.g. migrate") @QueryParam("action") String action,
             @Parameter(description = "Page size, 1-500") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "Cursor from the previous page's nextCursor") @QueryParam("after") String after) {
-        KeysetCursor.pageSize(limit);
+        KeysetCursor.checkPageSize(limit);
         StringBuilder hql = new StringBuilder("from RequestEntry where 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (target != null) {

@@ -247,8 +247,8 @@ class StartupBenchmarkIT {
 
     /** This project's build files and main sources, to be built again with other settings. */
     private static Path ferrySources(Path project) throws IOException {
+        Files.createDirectories(project);
         for (String file : List.of("pom.xml", "mvnw")) {
-            Files.createDirectories(project);
             Files.copy(Path.of(file), project.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         }
         copyTree(Path.of(".mvn"), project.resolve(".mvn"));

@@ -35,6 +35,11 @@ final class ReliabilityReport {
         return this;
     }
 
+    /** A count that must be zero for the guarantee to hold. */
+    ReliabilityReport none(String measure, long count) {
+        return row(measure, count, "0", count == 0);
+    }
+
     /** A figure recorded for information (throughput, latency, counts). */
     ReliabilityReport info(String measure, Object value) {
         return row(measure, value, "-", true);
