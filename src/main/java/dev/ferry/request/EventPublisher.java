@@ -15,12 +15,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.alert.Alert;
 import dev.ferry.migration.PlannedScript;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * Publishes Ferry's outgoing events and waits for the broker's acknowledgement, so the incoming request
- * is acknowledged only after what it produced is safely stored.
+ * Publishes Ferry's outgoing events through its one Kafka producer (one channel, each record naming
+ * its topic), and waits for the broker's acknowledgement, so the incoming request is acknowledged
+ * only after what it produced is safely stored.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -32,25 +34,26 @@ public class EventPublisher {
     private static final int MAX_EVENT_CHARS = 400_000;
     private static final int MAX_DEAD_LETTER_BYTES = 900_000;
 
-    private final MutinyEmitter<String> results;
-    private final MutinyEmitter<String> alerts;
-    private final MutinyEmitter<byte[]> deadLetters;
+    private final MutinyEmitter<byte[]> events;
+    private final TopicsConfig topics;
     private final ObjectMapper mapper;
     private final Duration timeout;
 
-    public EventPublisher(@Channel("migration-results") MutinyEmitter<String> results,
-            @Channel("migration-alerts") MutinyEmitter<String> alerts,
-            @Channel("migration-requests-dlq") MutinyEmitter<byte[]> deadLetters,
-            ObjectMapper mapper, RequestsConfig config) {
-        this.results = results;
-        this.alerts = alerts;
-        this.deadLetters = deadLetters;
+    public EventPublisher(@Channel("ferry-events") MutinyEmitter<byte[]> events, TopicsConfig topics, ObjectMapper mapper,
+            RequestsConfig config) {
+        this.events = events;
+        this.topics = topics;
         this.mapper = mapper;
         this.timeout = config.publishTimeout();
     }
 
     public void publishResult(MigrationResult result) {
-        send(results, result.requestId(), fitted(result), null);
+        sendAndWait(topics.results(), result.requestId(), utf8(fitted(result)), null);
+    }
+
+    /** A request as a pipeline would send it, keyed by target; completes once the broker acknowledged it. */
+    public Uni<Void> publishRequest(String target, String json) {
+        return send(topics.requests(), target, utf8(json), null);
     }
 
     /**
@@ -73,7 +76,7 @@ public class EventPublisher {
     }
 
     public void publishAlert(Alert alert) {
-        send(alerts, alert.target(), toJson(alert), null);
+        sendAndWait(topics.alerts(), alert.target(), utf8(toJson(alert)), null);
     }
 
     /**
@@ -90,7 +93,7 @@ public class EventPublisher {
             headers.add(ORIGINAL_SIZE_HEADER, String.valueOf(bytes.length).getBytes(StandardCharsets.UTF_8));
             bytes = java.util.Arrays.copyOf(bytes, MAX_DEAD_LETTER_BYTES);
         }
-        send(deadLetters, clipped(key, 1_000), bytes, headers);
+        sendAndWait(topics.deadLetters(), clipped(key, 1_000), bytes, headers);
     }
 
     /** At most {@code max} characters and an ellipsis: what an event echoes of untrusted input. */
@@ -106,12 +109,20 @@ public class EventPublisher {
         }
     }
 
-    private <T> void send(MutinyEmitter<T> emitter, String key, T payload, RecordHeaders headers) {
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void sendAndWait(String topic, String key, byte[] payload, RecordHeaders headers) {
+        send(topic, key, payload, headers).await().atMost(timeout);
+    }
+
+    private Uni<Void> send(String topic, String key, byte[] payload, RecordHeaders headers) {
         OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> metadata = OutgoingKafkaRecordMetadata
-                .<String> builder().withKey(key);
+                .<String> builder().withTopic(topic).withKey(key);
         if (headers != null) {
             metadata.withHeaders(headers);
         }
-        emitter.sendMessage(Message.of(payload).addMetadata(metadata.build())).await().atMost(timeout);
+        return events.sendMessage(Message.of(payload).addMetadata(metadata.build()));
     }
 }

@@ -2,30 +2,24 @@ package dev.ferry.request;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /** Validates a request and publishes it to {@code migration-requests}, keyed by target, like a pipeline would. */
 @ApplicationScoped
 public class RequestSubmitter {
 
     private final RequestValidator validator;
-    private final MutinyEmitter<String> submissions;
+    private final EventPublisher publisher;
     private final ObjectMapper mapper;
 
-    public RequestSubmitter(RequestValidator validator, @Channel("request-submissions") MutinyEmitter<String> submissions,
-            ObjectMapper mapper) {
+    public RequestSubmitter(RequestValidator validator, EventPublisher publisher, ObjectMapper mapper) {
         this.validator = validator;
-        this.submissions = submissions;
+        this.publisher = publisher;
         this.mapper = mapper;
     }
 
@@ -38,9 +32,7 @@ public class RequestSubmitter {
         } catch (JsonProcessingException e) {
             throw new FerryException(ErrorCode.INVALID_REQUEST, "The request cannot be serialised");
         }
-        Message<String> message = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(request.target()).build());
-        return submissions.sendMessage(message)
+        return publisher.publishRequest(request.target(), json)
                 .onFailure().transform(e -> new FerryException(ErrorCode.PUBLISH_FAILED,
                         "The broker did not acknowledge the request: " + e.getMessage()))
                 .map(ignored -> new SubmittedRequest(request.requestId(), request.target(), action.wireName(),

@@ -118,13 +118,23 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void topicsAreTheOnesFerryUses() {
-        Set<String> used = new HashSet<>();
-        APP.stringPropertyNames().stream().filter(k -> k.startsWith("mp.messaging.") && k.endsWith(".topic"))
-                .forEach(k -> used.add(APP.getProperty(k)));
+    void topicsAreTheOnesFerryUses() throws IOException {
+        Set<String> used = topics(APP);
+        assertThat(used).hasSize(4);
+        Properties deployed = new Properties();
+        deployed.load(new StringReader((String) map(one("ConfigMap", "ferry-config"), "data").get("application.properties")));
+        assertThat(topics(deployed)).as("the ConfigMap's topics").isEqualTo(used);
         Set<String> declared = new HashSet<>();
         DOCS.stream().filter(d -> "KafkaTopic".equals(d.get("kind"))).forEach(d -> declared.add((String) map(d, "metadata").get("name")));
         assertThat(declared).isEqualTo(used);
+        APP.stringPropertyNames().stream().filter(k -> k.startsWith("mp.messaging.") && k.endsWith(".topic"))
+                .forEach(k -> assertThat(APP.getProperty(k)).as(k).startsWith("${ferry.topics."));
+    }
+
+    private static Set<String> topics(Properties config) {
+        Set<String> topics = new HashSet<>();
+        config.stringPropertyNames().stream().filter(k -> k.startsWith("ferry.topics.")).forEach(k -> topics.add(config.getProperty(k)));
+        return topics;
     }
 
     @Test

@@ -95,11 +95,10 @@ public final class KafkaTestClient implements AutoCloseable {
     /** The configuration that points a Ferry process at this client's topics. */
     public Map<String, String> topicConfig() {
         Map<String, String> config = new java.util.HashMap<>();
-        config.put("mp.messaging.incoming.migration-requests.topic", prefix + "migration-requests");
-        config.put("mp.messaging.outgoing.request-submissions.topic", prefix + "migration-requests");
-        config.put("mp.messaging.outgoing.migration-results.topic", prefix + "migration-results");
-        config.put("mp.messaging.outgoing.migration-alerts.topic", prefix + "migration-alerts");
-        config.put("mp.messaging.outgoing.migration-requests-dlq.topic", prefix + "migration-requests-dlq");
+        config.put("ferry.topics.requests", prefix + "migration-requests");
+        config.put("ferry.topics.results", prefix + "migration-results");
+        config.put("ferry.topics.alerts", prefix + "migration-alerts");
+        config.put("ferry.topics.dead-letters", prefix + "migration-requests-dlq");
         return config;
     }
 
