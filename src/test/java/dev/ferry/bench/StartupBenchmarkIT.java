@@ -54,7 +54,7 @@ class StartupBenchmarkIT {
     private static final int STARTS = 3;
     private static final int WORKLOAD = 100;
     private static final int API_CLIENTS = 4;
-    private static final int API_WARM_UP = 4000;
+    private static final int API_WARM_UP = 8000;
     private static final int API_CALLS = 3000;
     private static final Path BENCH = Path.of("target/bench").toAbsolutePath();
     private static final Path AOT_JDK = Path.of(System.getProperty("ferry.bench.aot-jdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
