@@ -52,8 +52,8 @@ public class EventPublisher {
     }
 
     /** A request as a pipeline would send it, keyed by target; completes once the broker acknowledged it. */
-    public Uni<Void> publishRequest(String target, String json) {
-        return send(topics.requests(), target, utf8(json), null);
+    public Uni<Void> publishRequest(MigrationRequest request) {
+        return send(topics.requests(), request.target(), utf8(toJson(request)), null);
     }
 
     /**
