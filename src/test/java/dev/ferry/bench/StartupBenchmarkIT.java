@@ -201,7 +201,10 @@ class StartupBenchmarkIT {
         return perClient * API_CLIENTS / ((System.nanoTime() - began) / 1e9);
     }
 
-    /** The training runs: each app runs the measured workload once and writes its AOT cache as it exits. */
+    /**
+     * The training runs: each app runs what is measured (Ferry: the workload and the API load) once,
+     * and writes its AOT cache as it exits.
+     */
     private void train(Variant variant) throws Exception {
         List<String> options = new ArrayList<>(variant.jvmOptions());
         options.replaceAll(option -> option.startsWith("-XX:AOTCache=") ? "-XX:AOTCacheOutput=" + option.substring(13) : option);
@@ -210,6 +213,7 @@ class StartupBenchmarkIT {
                 "ferry-startup-training");
         waitFor200("http://127.0.0.1:" + ferry.port() + "/q/health/ready", null);
         ferryWorkload(ferry);
+        apiCallsPerSecond(ferry);
         ferry.stop();
         Process hello = startHello(variant, options, "hello-startup-training");
         helloWorkload(port(BENCH.resolve("hello-startup-training.log")));
