@@ -16,6 +16,11 @@ public record MigrationOutcome(
         List<LintFinding> lint,
         FerryException failure) {
 
+    /** Refused before anything changed: the version stays where it was, and the result says where that is. */
+    public static MigrationOutcome refused(String version, List<LintFinding> lint, FerryException refusal) {
+        return new MigrationOutcome(version, version, List.of(), null, lint, refusal);
+    }
+
     public static MigrationOutcome failed(FerryException failure) {
         return new MigrationOutcome(null, null, List.of(), null, List.of(), failure);
     }

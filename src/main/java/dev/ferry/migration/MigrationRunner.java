@@ -72,9 +72,11 @@ public class MigrationRunner {
         try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
             Flyway flyway = target.flyway(toVersion);
             MigrationInfoService before = call(flyway::info);
-            refuseFailedHistory(before);
-            refuseChangedScripts(before);
             String versionBefore = currentVersion(before);
+            Optional<FerryException> historyProblem = failedHistory(before).or(() -> changedScripts(before));
+            if (historyProblem.isPresent()) {
+                return MigrationOutcome.refused(versionBefore, List.of(), historyProblem.get());
+            }
             List<MigrationInfo> pending = Arrays.asList(before.pending());
             ScriptCatalog.Index scripts = target.scripts().index();
             List<LintFinding> findings = new ArrayList<>(lint(target, pending.stream().map(m -> scripts.read(m.getScript()))
@@ -88,7 +90,7 @@ public class MigrationRunner {
             }
             Optional<FerryException> refusal = refusal(findings, force);
             if (refusal.isPresent()) {
-                return new MigrationOutcome(versionBefore, versionBefore, List.of(), null, findings, refusal.get());
+                return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }
             return apply(target, flyway, versionBefore, findings, scripts);
         }
@@ -218,23 +220,24 @@ public class MigrationRunner {
         }
     }
 
-    private static void refuseFailedHistory(MigrationInfoService info) {
-        Arrays.stream(info.applied()).filter(m -> m.getState() == MigrationState.FAILED).findFirst().ifPresent(m -> {
-            throw new FerryException(ErrorCode.NEEDS_REPAIR, "The history of the target records " + m.getScript()
-                    + " as failed; fix the target and send a repair request first", m.getScript(), Map.of(), null);
-        });
+    /** NEEDS_REPAIR when the history records a script as failed (half-applied, or half-undone). */
+    static Optional<FerryException> failedHistory(MigrationInfoService info) {
+        return Arrays.stream(info.applied()).filter(m -> m.getState().isFailed()).findFirst()
+                .map(m -> new FerryException(ErrorCode.NEEDS_REPAIR, "The history of the target records " + m.getScript()
+                        + " as failed; fix the target and send a repair request first", m.getScript(), Map.of("needsRepair", true), null));
     }
 
-    private static void refuseChangedScripts(MigrationInfoService info) {
+    private static Optional<FerryException> changedScripts(MigrationInfoService info) {
         List<String> changed = Arrays.stream(info.applied())
                 .filter(m -> m.getResolvedChecksum() != null && !m.isChecksumMatching())
                 .map(MigrationInfo::getScript)
                 .toList();
-        if (!changed.isEmpty()) {
-            throw new FerryException(ErrorCode.HISTORY_MISMATCH, "Applied scripts were edited afterwards (checksum differs): "
-                    + changed + ". Restore them, or send a repair request with a reason to accept the edits.",
-                    changed.get(0), Map.of("changedScripts", changed), null);
+        if (changed.isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of(new FerryException(ErrorCode.HISTORY_MISMATCH, "Applied scripts were edited afterwards (checksum differs): "
+                + changed + ". Restore them, or send a repair request with a reason to accept the edits.",
+                changed.get(0), Map.of("changedScripts", changed), null));
     }
 
     private static AppliedMigration repairOutput(org.flywaydb.core.api.output.RepairOutput r, String state) {

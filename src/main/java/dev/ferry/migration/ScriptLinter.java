@@ -1,5 +1,6 @@
 package dev.ferry.migration;
 
+import dev.ferry.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -279,7 +280,7 @@ final class ScriptLinter {
                 if (!exists(table)) {
                     return false;
                 }
-                try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM `" + table.replace("`", "``") + "` LIMIT 1");
+                try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM " + Identifiers.quote(table) + " LIMIT 1");
                         ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 } catch (SQLException e) {

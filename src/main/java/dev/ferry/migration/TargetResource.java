@@ -1,6 +1,8 @@
 package dev.ferry.migration;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -10,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.flywaydb.core.api.MigrationState;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -40,6 +43,18 @@ public class TargetResource {
     }
 
     @GET
+    @Path("/{target}")
+    @Operation(summary = "One target with its current version and script counts")
+    @APIResponse(responseCode = "200", description = "The target")
+    @APIResponse(responseCode = "404", description = "TARGET_NOT_FOUND (problem+json)")
+    public TargetView one(@PathParam("target") String target) {
+        if (targets.find(target).isEmpty()) {
+            throw new FerryException(ErrorCode.TARGET_NOT_FOUND, "No target '" + target + "' is configured");
+        }
+        return view(target);
+    }
+
+    @GET
     @Path("/{target}/migrations")
     @Operation(summary = "Every script of a target with its state (what migration:show shows)")
     @APIResponse(responseCode = "200", description = "Scripts in version order")
@@ -56,14 +71,20 @@ public class TargetResource {
         try {
             MigrationOutcome info = runner.info(name);
             List<AppliedMigration> scripts = info.migrations();
-            return new TargetView(name, info.versionAfter(), count(scripts, "SUCCESS"), count(scripts, "PENDING"), count(scripts, "FAILED"),
-                    null);
+            // A baseline row counts as applied: a target adopted at version 170 has 170 versions behind it, not 0.
+            return new TargetView(name, info.versionAfter(), count(scripts, s -> s.isApplied() && !s.isFailed()),
+                    count(scripts, s -> s == MigrationState.PENDING), count(scripts, MigrationState::isFailed), null);
         } catch (FerryException e) {
             return new TargetView(name, null, null, null, null, e.getMessage());
         }
     }
 
-    private static int count(List<AppliedMigration> scripts, String state) {
-        return (int) scripts.stream().filter(s -> state.equals(s.state())).count();
+    private static int count(List<AppliedMigration> scripts, Predicate<MigrationState> state) {
+        return (int) scripts.stream().map(AppliedMigration::state).filter(TargetResource::isFlywayState).map(MigrationState::valueOf)
+                .filter(state).count();
+    }
+
+    private static boolean isFlywayState(String state) {
+        return state != null && Arrays.stream(MigrationState.values()).anyMatch(s -> s.name().equals(state));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.migration;
 
+import dev.ferry.Identifiers;
 import static dev.ferry.migration.FlywayResults.call;
 import static dev.ferry.migration.FlywayResults.currentVersion;
 import static dev.ferry.migration.FlywayResults.version;
@@ -84,9 +85,9 @@ public class TypeOrmBaseline {
     }
 
     private static List<String> typeOrmMigrations(TargetDatabase target) {
-        String table = target.config().typeormTable().replace("`", "``");
+        String table = Identifiers.quote(target.config().typeormTable());
         try (Connection c = target.connection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT name FROM `" + table + "` ORDER BY id")) {
+                ResultSet rs = s.executeQuery("SELECT name FROM " + table + " ORDER BY id")) {
             List<String> names = new ArrayList<>();
             while (rs.next()) {
                 names.add(rs.getString(1));

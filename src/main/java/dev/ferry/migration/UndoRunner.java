@@ -22,6 +22,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 
+import dev.ferry.Identifiers;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
@@ -50,8 +51,18 @@ public class UndoRunner {
         try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
             MigrationInfoService info = call(() -> target.flyway(Optional.empty()).info());
             String versionBefore = currentVersion(info);
-            List<MigrationInfo> chain = chain(info, steps, toVersion);
-            List<ScriptCatalog.Script> undoScripts = undoScripts(target, chain);
+            Optional<FerryException> failed = MigrationRunner.failedHistory(info);
+            if (failed.isPresent()) {
+                return MigrationOutcome.refused(versionBefore, List.of(), failed.get());
+            }
+            List<MigrationInfo> chain;
+            List<ScriptCatalog.Script> undoScripts;
+            try {
+                chain = chain(info, steps, toVersion);
+                undoScripts = undoScripts(target, chain);
+            } catch (FerryException e) {
+                return MigrationOutcome.refused(versionBefore, List.of(), e);
+            }
 
             List<LintFinding> findings = new ArrayList<>(MigrationRunner.lint(target, undoScripts));
             findings.addAll(changedSinceApplied(target, chain, undoScripts));
@@ -65,7 +76,7 @@ public class UndoRunner {
             }
             Optional<FerryException> refusal = MigrationRunner.refusal(findings, force);
             if (refusal.isPresent()) {
-                return new MigrationOutcome(versionBefore, versionBefore, List.of(), null, findings, refusal.get());
+                return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }
             return undo(target, versionBefore, chain, undoScripts, findings);
         }
@@ -78,7 +89,8 @@ public class UndoRunner {
             MigrationInfo migration = chain.get(i);
             ScriptCatalog.Script undo = undoScripts.get(i);
             long started = System.nanoTime();
-            String history = "`" + target.config().historyTable().replace("`", "``") + "`";
+            String history = Identifiers.quote(target.config().historyTable());
+            List<Integer> linesRun = new ArrayList<>();
             try (Connection connection = target.connection()) {
                 // DDL cannot be rolled back: until the version is forgotten, its row says "failed", so a
                 // crash half-way through the undo leaves a target that asks for repair, not one that lies.
@@ -94,10 +106,16 @@ public class UndoRunner {
                         } catch (SQLException e) {
                             throw new UndoFailure(undo.name(), statement.line(), e);
                         }
+                        linesRun.add(statement.line());
                     }
                 } catch (UndoFailure e) {
-                    markSucceeded(connection, history, version(migration), true);
-                    throw e;
+                    // Only an undo that changed nothing may claim the version again. A Java undo cannot
+                    // say what it did before it threw, so it counts as having changed something.
+                    boolean untouched = undo.java() == null && linesRun.isEmpty();
+                    if (untouched) {
+                        markSucceeded(connection, history, version(migration), true);
+                    }
+                    throw e.untouched(untouched);
                 }
                 try (PreparedStatement forget = connection.prepareStatement("DELETE FROM " + history + " WHERE version = ?")) {
                     forget.setString(1, version(migration));
@@ -105,11 +123,8 @@ public class UndoRunner {
                 }
             } catch (UndoFailure e) {
                 String current = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
-                FerryException failure = new FerryException(ErrorCode.MIGRATION_FAILED, e.script + " failed at line " + e.line + ": "
-                        + e.getCause().getMessage() + ". Versions undone before it: "
-                        + undone.stream().map(AppliedMigration::version).toList() + "; version " + version(migration)
-                        + " is still recorded as applied.", e.script, Map.of("line", e.line), e);
-                return new MigrationOutcome(versionBefore, current, undone, null, findings, failure);
+                return new MigrationOutcome(versionBefore, current, undone, null, findings,
+                        undoFailed(e, version(migration), undone, linesRun));
             } catch (SQLException e) {
                 throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Lost the target during revert: " + e.getMessage());
             }
@@ -119,6 +134,26 @@ public class UndoRunner {
         }
         String versionAfter = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
         return new MigrationOutcome(versionBefore, versionAfter, undone, null, findings, null);
+    }
+
+    /**
+     * The failure of one undo script. When statements of it ran, the version stays recorded as failed
+     * (the target answers NEEDS_REPAIR) and the result names the lines that ran, so nobody trusts a
+     * history that claims objects the undo already dropped.
+     */
+    private static FerryException undoFailed(UndoFailure e, String version, List<AppliedMigration> undone, List<Integer> linesRun) {
+        String before = "Versions undone before it: " + undone.stream().map(AppliedMigration::version).toList() + ". ";
+        String where = e.line > 0 ? " failed at line " + e.line : " failed";
+        if (e.untouched) {
+            return new FerryException(ErrorCode.MIGRATION_FAILED, e.script + where + ": " + e.getCause().getMessage() + ". " + before
+                    + "No statement of it ran, so version " + version + " is still recorded as applied.", e.script,
+                    Map.of("line", e.line, "statementsRun", List.of(), "needsRepair", false), e);
+        }
+        String ran = linesRun.isEmpty() ? "part of the Java undo" : "the statements at lines " + linesRun;
+        return new FerryException(ErrorCode.MIGRATION_FAILED, e.script + where + ": " + e.getCause().getMessage() + ". " + before
+                + "DDL cannot be rolled back: " + ran + " ran, so version " + version + " is now recorded as failed and the target"
+                + " answers NEEDS_REPAIR. Finish or reverse the undo by hand, then send a repair request with a reason.", e.script,
+                Map.of("line", e.line, "statementsRun", List.copyOf(linesRun), "needsRepair", true), e);
     }
 
     private static void markSucceeded(Connection connection, String history, String version, boolean succeeded) throws SQLException {
@@ -201,11 +236,17 @@ public class UndoRunner {
     private static final class UndoFailure extends RuntimeException {
         private final String script;
         private final int line;
+        private boolean untouched;
 
         UndoFailure(String script, int line, SQLException cause) {
             super(cause.getMessage(), cause);
             this.script = script;
             this.line = line;
+        }
+
+        UndoFailure untouched(boolean value) {
+            this.untouched = value;
+            return this;
         }
     }
 }

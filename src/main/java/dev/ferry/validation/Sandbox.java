@@ -1,5 +1,6 @@
 package dev.ferry.validation;
 
+import dev.ferry.Identifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,7 +35,7 @@ final class Sandbox implements AutoCloseable {
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         NamedLocks.tryLock(connection, lockName(name), 0);
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE DATABASE `" + name + "`");
+            s.execute("CREATE DATABASE " + Identifiers.quote(name));
         }
         return new Sandbox(connection, name);
     }
@@ -49,7 +50,7 @@ final class Sandbox implements AutoCloseable {
 
     static void drop(Connection connection, String sandbox) {
         try (Statement s = connection.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS `" + sandbox + "`");
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(sandbox));
         } catch (SQLException e) {
             LOG.warnf("Could not drop sandbox %s: %s (it is dropped at the next start)", sandbox, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.ferry.validation;
 
+import dev.ferry.Identifiers;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -185,10 +186,10 @@ public class SandboxValidator {
             s.execute("SET SESSION unique_checks = 0, foreign_key_checks = 0");
             try {
                 for (String table : tables) {
-                    s.execute("CREATE TABLE `" + sandbox + "`.`" + table + "` LIKE `" + live + "`.`" + table + "`");
+                    s.execute("CREATE TABLE " + Identifiers.quote(sandbox, table) + " LIKE " + Identifiers.quote(live, table));
                     boolean history = table.equalsIgnoreCase(target.config().historyTable());
                     if (history || touched.stream().anyMatch(t -> t.equalsIgnoreCase(table))) {
-                        s.execute("INSERT INTO `" + sandbox + "`.`" + table + "` SELECT * FROM `" + live + "`.`" + table + "`"
+                        s.execute("INSERT INTO " + Identifiers.quote(sandbox, table) + " SELECT * FROM " + Identifiers.quote(live, table)
                                 + (!history && sample.isPresent() ? sampleClause(c, table, sample.get()) : ""));
                     }
                 }
@@ -209,11 +210,11 @@ public class SandboxValidator {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    key.add("`" + rs.getString(1) + "`");
+                    key.add(rs.getString(1));
                 }
             }
         }
-        return (key.isEmpty() ? "" : " ORDER BY " + String.join(", ", key)) + " LIMIT " + rows;
+        return (key.isEmpty() ? "" : " ORDER BY " + Identifiers.quoteAll(key)) + " LIMIT " + rows;
     }
 
     private ValidationReport.TableComparison exportAndCompare(Connection c, TargetDatabase target, String sandbox, String table,
@@ -244,8 +245,8 @@ public class SandboxValidator {
         int unexpected = 0;
         int changed = 0;
         List<Map<String, Object>> differences = new ArrayList<>();
-        String select = "SELECT " + String.join(", ", columns.stream().map(col -> "`" + col + "`").toList()) + " FROM `" + sandbox + "`.`"
-                + table + "` ORDER BY " + String.join(", ", order.stream().map(col -> "`" + col + "`").toList());
+        String select = "SELECT " + Identifiers.quoteAll(columns) + " FROM " + Identifiers.quote(sandbox, table) + " ORDER BY "
+                + Identifiers.quoteAll(order);
         try (Writer out = Files.newBufferedWriter(export, StandardCharsets.UTF_8); CSVPrinter csv = new CSVPrinter(out, CSV);
                 Statement s = streaming(c); ResultSet rs = s.executeQuery(select)) {
             csv.printRecord(columns);

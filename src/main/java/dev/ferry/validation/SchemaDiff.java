@@ -1,5 +1,6 @@
 package dev.ferry.validation;
 
+import dev.ferry.Identifiers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,19 +49,19 @@ final class SchemaDiff {
             SchemaSnapshot.Table now = current.tables().get(table.name());
             if (now == null) {
                 createTables.add(table.createStatement());
-                dropTablesUndo.add("-- ferry:allow drop-table undoing the generated script removes the table it created\nDROP TABLE `"
-                        + table.name() + "`");
+                dropTablesUndo.add("-- ferry:allow drop-table undoing the generated script removes the table it created\nDROP TABLE "
+                        + Identifiers.quote(table.name()));
                 continue;
             }
-            String alter = "ALTER TABLE `" + table.name() + "` ";
+            String alter = "ALTER TABLE " + Identifiers.quote(table.name()) + " ";
             String previous = null;
             for (SchemaSnapshot.Column column : table.columns().values()) {
                 SchemaSnapshot.Column was = now.columns().get(column.name());
-                String position = previous == null ? " FIRST" : " AFTER `" + previous + "`";
+                String position = previous == null ? " FIRST" : " AFTER " + Identifiers.quote(previous);
                 if (was == null) {
                     columns.add(alter + "ADD COLUMN " + column.definition() + position);
                     columnsUndo.add("-- ferry:allow drop-column undoing the generated script removes the column it added\n" + alter
-                            + "DROP COLUMN `" + column.name() + "`");
+                            + "DROP COLUMN " + Identifiers.quote(column.name()));
                 } else if (!was.definition().equals(column.definition())) {
                     columns.add(alter + "MODIFY COLUMN " + column.definition());
                     columnsUndo.add(alter + "MODIFY COLUMN " + was.definition());
@@ -69,24 +70,24 @@ final class SchemaDiff {
             }
             for (SchemaSnapshot.Column was : now.columns().values()) {
                 if (!table.columns().containsKey(was.name())) {
-                    dropColumns.add("-- ferry:allow drop-column the reference schema has no " + was.name() + "\n" + alter + "DROP COLUMN `"
-                            + was.name() + "`");
+                    dropColumns.add("-- ferry:allow drop-column the reference schema has no " + was.name() + "\n" + alter + "DROP COLUMN "
+                            + Identifiers.quote(was.name()));
                     dropColumnsUndo.add(alter + "ADD COLUMN " + was.definition());
                 }
             }
             compare(table.indexes(), now.indexes(), alter, SchemaSnapshot.Index::definition, i -> i.name().equals("PRIMARY")
-                    ? "DROP PRIMARY KEY" : "DROP INDEX `" + i.name() + "`", addIndexes, addIndexesUndo, dropIndexes, dropIndexesUndo,
+                    ? "DROP PRIMARY KEY" : "DROP INDEX " + Identifiers.quote(i.name()), addIndexes, addIndexesUndo, dropIndexes, dropIndexesUndo,
                     table.foreignKeys());
             // A new foreign key creates its own index; undoing it must drop that index too.
             compare(table.foreignKeys(), now.foreignKeys(), alter, SchemaSnapshot.ForeignKey::definition,
-                    fk -> "DROP FOREIGN KEY `" + fk.name() + "`" + (table.indexes().containsKey(fk.name())
+                    fk -> "DROP FOREIGN KEY " + Identifiers.quote(fk.name()) + (table.indexes().containsKey(fk.name())
                             && !now.indexes().containsKey(fk.name()) && !now.foreignKeys().containsKey(fk.name())
-                                    ? ", DROP INDEX `" + fk.name() + "`" : ""),
+                                    ? ", DROP INDEX " + Identifiers.quote(fk.name()) : ""),
                     addForeignKeys, addForeignKeysUndo, dropForeignKeys, dropForeignKeysUndo, Map.of());
         }
         for (SchemaSnapshot.Table was : current.tables().values()) {
             if (!desired.tables().containsKey(was.name())) {
-                dropTables.add("-- ferry:allow drop-table the reference schema has no " + was.name() + "\nDROP TABLE `" + was.name() + "`");
+                dropTables.add("-- ferry:allow drop-table the reference schema has no " + was.name() + "\nDROP TABLE " + Identifiers.quote(was.name()));
                 createTablesUndo.add(was.createStatement());
             }
         }

@@ -1,5 +1,6 @@
 package dev.ferry.validation;
 
+import dev.ferry.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,8 +26,9 @@ record SchemaSnapshot(String schema, Map<String, Table> tables) {
     record Index(String name, boolean unique, List<String> columns) {
 
         String definition() {
-            String cols = String.join(", ", columns.stream().map(c -> "`" + c + "`").toList());
-            return name.equals("PRIMARY") ? "PRIMARY KEY (" + cols + ")" : (unique ? "UNIQUE INDEX `" : "INDEX `") + name + "` (" + cols + ")";
+            String cols = Identifiers.quoteAll(columns);
+            return name.equals("PRIMARY") ? "PRIMARY KEY (" + cols + ")"
+                    : (unique ? "UNIQUE INDEX " : "INDEX ") + Identifiers.quote(name) + " (" + cols + ")";
         }
     }
 
@@ -34,12 +36,9 @@ record SchemaSnapshot(String schema, Map<String, Table> tables) {
             String onUpdate) {
 
         String definition() {
-            return "CONSTRAINT `" + name + "` FOREIGN KEY (" + quoted(columns) + ") REFERENCES `" + referencedTable + "` ("
-                    + quoted(referencedColumns) + ") ON DELETE " + onDelete + " ON UPDATE " + onUpdate;
-        }
-
-        private static String quoted(List<String> names) {
-            return String.join(", ", names.stream().map(c -> "`" + c + "`").toList());
+            return "CONSTRAINT " + Identifiers.quote(name) + " FOREIGN KEY (" + Identifiers.quoteAll(columns) + ") REFERENCES "
+                    + Identifiers.quote(referencedTable) + " (" + Identifiers.quoteAll(referencedColumns) + ") ON DELETE " + onDelete
+                    + " ON UPDATE " + onUpdate;
         }
     }
 
@@ -51,7 +50,7 @@ record SchemaSnapshot(String schema, Map<String, Table> tables) {
                 continue;
             }
             String create;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TABLE `" + schema + "`.`" + name + "`")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + Identifiers.quote(schema, name))) {
                 rs.next();
                 create = rs.getString(2).replaceAll(" AUTO_INCREMENT=\\d+", "");
             }
@@ -64,7 +63,7 @@ record SchemaSnapshot(String schema, Map<String, Table> tables) {
                 while (rs.next()) {
                     Table table = tables.get(rs.getString(1));
                     if (table != null) {
-                        String definition = "`" + rs.getString(2) + "` " + rs.getString(4) + ("YES".equals(rs.getString(5)) ? " NULL" : " NOT NULL")
+                        String definition = Identifiers.quote(rs.getString(2)) + " " + rs.getString(4) + ("YES".equals(rs.getString(5)) ? " NULL" : " NOT NULL")
                                 + (rs.getString(6) == null || "NULL".equals(rs.getString(6)) && "YES".equals(rs.getString(5)) ? ""
                                         : " DEFAULT " + rs.getString(6))
                                 + (rs.getString(7) == null || rs.getString(7).isBlank() ? "" : " " + rs.getString(7).replace("DEFAULT_GENERATED", "").trim());
