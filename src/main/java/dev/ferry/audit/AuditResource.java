@@ -6,7 +6,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -30,13 +29,16 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.ferry.BooleanParameter;
 import dev.ferry.KeysetCursor;
 import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import dev.ferry.request.MigrationRequest;
+import dev.ferry.request.RequestEntry;
 import dev.ferry.request.RequestSubmitter;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -102,15 +104,17 @@ public class AuditResource {
             @Parameter(description = "success, failed or resolved; repeatable") @QueryParam("status") List<String> status,
             @Parameter(description = "missing, duplicate or error") @QueryParam("reason") String reason,
             @Parameter(description = "the backfill's requestId") @QueryParam("runId") String runId,
-            @Parameter(description = "emails starting with this") @QueryParam("emailPrefix") String emailPrefix,
+            @Parameter(description = "emails starting with this (operators only)") @QueryParam("emailPrefix") String emailPrefix,
             @Parameter(description = "attempted at or after (ISO date or instant)") @QueryParam("from") String from,
             @Parameter(description = "attempted before (ISO date or instant)") @QueryParam("to") String to,
-            @Parameter(description = "only rows still failed") @QueryParam("unresolvedOnly") @DefaultValue("false") boolean unresolvedOnly,
+            @Parameter(description = "only rows still failed: true or false") @QueryParam("unresolvedOnly") String unresolvedOnly,
             @Parameter(description = "page size, 1-500") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "cursor from the previous page") @QueryParam("after") String after,
             @jakarta.ws.rs.core.Context UriInfo uri) {
         KeysetCursor.checkPageSize(limit);
-        AuditFilter filter = AuditFilter.parse(status, reason, runId, emailPrefix, from, to, unresolvedOnly);
+        refuseEmailFilterToViewers(emailPrefix);
+        AuditFilter filter = AuditFilter.parse(status, reason, runId, emailPrefix, from, to,
+                BooleanParameter.parse("unresolvedOnly", unresolvedOnly, false));
         KeysetCursor cursor = after == null ? null : KeysetCursor.decode(after);
         boolean mask = !identity.hasRole(Roles.OPERATOR);
         return audit.page(filter, cursor, limit).map(rows -> {
@@ -140,8 +144,10 @@ public class AuditResource {
             + " prefixed with a quote. Viewers get masked emails.")
     public RestMulti<String> export(@QueryParam("status") List<String> status, @QueryParam("reason") String reason,
             @QueryParam("runId") String runId, @QueryParam("emailPrefix") String emailPrefix, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("unresolvedOnly") @DefaultValue("false") boolean unresolvedOnly) {
-        AuditFilter filter = AuditFilter.parse(status, reason, runId, emailPrefix, from, to, unresolvedOnly);
+            @QueryParam("to") String to, @QueryParam("unresolvedOnly") String unresolvedOnly) {
+        refuseEmailFilterToViewers(emailPrefix);
+        AuditFilter filter = AuditFilter.parse(status, reason, runId, emailPrefix, from, to,
+                BooleanParameter.parse("unresolvedOnly", unresolvedOnly, false));
         boolean mask = !identity.hasRole(Roles.OPERATOR);
         Multi<String> body = Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(AuditCsv.HEADER),
@@ -199,12 +205,29 @@ public class AuditResource {
     @Operation(summary = "Run the backfill again for this row's user", description = "Submits a backfill request for that one user"
             + " through the normal request path; answers with its location.")
     @APIResponse(responseCode = "202", description = "Submitted; see Location")
+    @APIResponse(responseCode = "409", description = "NOT_RETRYABLE: the row is not failed, or a retry of it is still running"
+            + " (problem+json)")
     public Uni<Response> retry(@PathParam("id") long id) {
         String by = identity.getPrincipal().getName();
-        return found(id).flatMap(row -> submitter.submit(new MigrationRequest("retry-" + id + "-" + UUID.randomUUID().toString().substring(0, 8),
-                "backfill", auditTarget, null, null, false, false,
-                Map.of("job", "user-authid", "userIds", List.of(row.userId())), by, "retry of audit row " + id)))
-                .map(submitted -> Response.accepted(submitted).location(URI.create(submitted.location())).build());
+        // Retries of a row are numbered (retry-<id>-<n>): two POSTs that race before the first is recorded
+        // send the same requestId, which the ledger runs once.
+        String prefix = "retry-" + id + "-";
+        return found(id).flatMap(row -> {
+            if (!"failed".equals(row.resolutionStatus())) {
+                throw new FerryException(ErrorCode.NOT_RETRYABLE, "Row " + id + " is '" + row.resolutionStatus()
+                        + "'; only failed rows can be retried");
+            }
+            return Panache.withSession(() -> RequestEntry.count("requestId like ?1", prefix + "%")
+                    .flatMap(retries -> RequestEntry.count("requestId like ?1 and status = ?2", prefix + "%", "RUNNING")
+                            .map(running -> {
+                                if (running > 0) {
+                                    throw new FerryException(ErrorCode.NOT_RETRYABLE, "A retry of row " + id + " is still running");
+                                }
+                                return retries;
+                            })))
+                    .flatMap(retries -> submitter.submit(new MigrationRequest(prefix + (retries + 1), "backfill", auditTarget, null, null,
+                            false, false, Map.of("job", "user-authid", "userIds", List.of(row.userId())), by, "retry of audit row " + id)));
+        }).map(submitted -> Response.accepted(submitted).location(URI.create(submitted.location())).build());
     }
 
     @POST
@@ -214,10 +237,26 @@ public class AuditResource {
     @Operation(summary = "Run the audit retention now", description = "dryRun=true (the default) only counts what would move."
             + " policy (archive-table, archive-csv, drop) and includeUnresolved override the configuration for this run.")
     @APIResponse(responseCode = "200", description = "What was (or would be) moved")
-    @APIResponse(responseCode = "409", description = "LOCK_TIMEOUT: another retention run is in progress (problem+json)")
-    public RetentionReport retention(@QueryParam("dryRun") @DefaultValue("true") boolean dryRun, @QueryParam("policy") String policy,
-            @QueryParam("includeUnresolved") Boolean includeUnresolved) {
-        return retention.run(dryRun, policy, includeUnresolved);
+    @APIResponse(responseCode = "428", description = "PRECONDITION_REQUIRED: a run that drops rows or deletes unresolved ones needs"
+            + " expectRows (problem+json)")
+    @APIResponse(responseCode = "409", description = "LOCK_TIMEOUT: another retention run is in progress; ROW_COUNT_MISMATCH: expectRows"
+            + " is not what the run would touch; ARCHIVE_MISMATCH: the archive holds a row differently (problem+json)")
+    public RetentionReport retention(@QueryParam("dryRun") String dryRun, @QueryParam("policy") String policy,
+            @QueryParam("includeUnresolved") String includeUnresolved,
+            @Parameter(description = "the row count a dry run reported; required by a real run with policy=drop or"
+                    + " includeUnresolved=true") @QueryParam("expectRows") Long expectRows) {
+        return retention.run(BooleanParameter.parse("dryRun", dryRun, true), policy,
+                BooleanParameter.parseOptional("includeUnresolved", includeUnresolved), java.util.Optional.ofNullable(expectRows), true);
+    }
+
+    /**
+     * A viewer sees masked emails; a filter on the whole address would unmask them one character at a
+     * time (about 80 calls per address), so filtering by email is for operators.
+     */
+    private void refuseEmailFilterToViewers(String emailPrefix) {
+        if (emailPrefix != null && !identity.hasRole(Roles.OPERATOR)) {
+            throw new FerryException(ErrorCode.FORBIDDEN, "Filtering by email needs the operator role: viewers see emails masked");
+        }
     }
 
     private Uni<AuditRow> found(long id) {

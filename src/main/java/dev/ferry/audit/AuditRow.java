@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.ferry.EmailMask;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -39,21 +40,11 @@ public record AuditRow(
     }
 
     /** What a viewer sees: {@code j***@example.org}. */
+    /** The row as a viewer sees it: every email address masked, also in who resolved it and in the texts. */
     AuditRow masked() {
-        return new AuditRow(id, runId, userId, maskEmail(email), identityId, resolutionStatus, failureReason, kratosError, attempts,
-                attemptedAt, resolvedAt, resolvedBy, resolutionNote, version);
-    }
-
-    static String maskEmail(String email) {
-        if (email == null) {
-            return null;
-        }
-        int at = email.lastIndexOf('@');
-        if (at <= 0) {
-            return "***";
-        }
-        return email.codePoints().limit(1).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                + "***" + email.substring(at);
+        return new AuditRow(id, runId, userId, EmailMask.mask(email), identityId, resolutionStatus, failureReason,
+                EmailMask.maskAll(kratosError), attempts, attemptedAt, resolvedAt, EmailMask.maskAll(resolvedBy),
+                EmailMask.maskAll(resolutionNote), version);
     }
 
     /** The ETag of this version of the row. */

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 
@@ -86,14 +87,20 @@ public class RetentionJob {
     @Scheduled(cron = "${ferry.audit.retention.cron:0 30 3 * * ?}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            run(false, null, null);
+            run(false, null, null, Optional.empty(), false);
         } catch (FerryException e) {
             LOG.warnf("Scheduled retention did not run: %s", e.getMessage());
         }
     }
 
-    /** Runs (or, with dryRun, counts) one retention pass; {@code policy} and {@code includeUnresolved} override the config. */
-    public RetentionReport run(boolean dryRun, String policyOverride, Boolean includeUnresolvedOverride) {
+    /**
+     * Runs (or, with dryRun, counts) one retention pass; {@code policy} and {@code includeUnresolved}
+     * override the config. A run asked for by hand that drops rows or deletes unresolved ones must name
+     * the count its dry run reported ({@code expectRows}), so a typo cannot delete what nobody looked at.
+     * The scheduled run follows the configuration, which is its own confirmation.
+     */
+    public RetentionReport run(boolean dryRun, String policyOverride, Boolean includeUnresolvedOverride, Optional<Long> expectRows,
+            boolean byHand) {
         String policy = policyOverride == null ? config.policy() : policyOverride;
         if (!POLICIES.contains(policy)) {
             throw new FerryException(ErrorCode.INVALID_REQUEST, "Retention policy must be archive-table, archive-csv or drop, not '"
@@ -113,6 +120,19 @@ public class RetentionJob {
                 throw new FerryException(ErrorCode.LOCK_TIMEOUT, "Another retention run of " + auditTarget + " is in progress");
             }
             try {
+                boolean destructive = policy.equals("drop") || includeUnresolved;
+                if (!dryRun && destructive && byHand) {
+                    long rows = count(c, runId, policy, cutoff, includeUnresolved, started).rows();
+                    if (expectRows.isEmpty()) {
+                        throw new FerryException(ErrorCode.PRECONDITION_REQUIRED, "A run with policy " + policy
+                                + (includeUnresolved ? " that includes unresolved rows" : "") + " deletes for good: run it with"
+                                + " dryRun=true first, then send expectRows=<the rows it reported> (" + rows + " now)");
+                    }
+                    if (expectRows.get() != rows) {
+                        throw new FerryException(ErrorCode.ROW_COUNT_MISMATCH, "The run would touch " + rows + " rows, not "
+                                + expectRows.get() + "; nothing was changed. Run the dry run again and look before you send its count.");
+                    }
+                }
                 RetentionReport report = dryRun ? count(c, runId, policy, cutoff, includeUnresolved, started)
                         : move(c, runId, policy, cutoff, includeUnresolved, started);
                 record(runId, RequestStatus.SUCCEEDED, report);
@@ -120,12 +140,20 @@ public class RetentionJob {
             } finally {
                 NamedLocks.release(c, lockName());
             }
+        } catch (ArchiveMismatch e) {
+            String message = "Audit retention on " + auditTarget + " stopped: the archive already holds different rows under ids "
+                    + e.ids + "; those rows and the rest of their batch were kept";
+            LOG.error(message);
+            alerts.raise(AlertPolicy.of(Alert.Severity.critical, "retention-failed", auditTarget, runId, message,
+                    Map.of("policy", policy)));
+            record(runId, RequestStatus.FAILED, Map.of("error", message));
+            throw new FerryException(ErrorCode.ARCHIVE_MISMATCH, message, null, Map.of("ids", e.ids), null);
         } catch (SQLException | IOException e) {
             LOG.errorf(e, "Retention run %s failed", runId);
             alerts.raise(AlertPolicy.of(Alert.Severity.critical, "retention-failed", auditTarget, runId,
                     "Audit retention on " + auditTarget + " failed: " + e.getMessage(), Map.of("policy", policy)));
             record(runId, RequestStatus.FAILED, Map.of("error", String.valueOf(e.getMessage())));
-            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Retention failed: " + e.getMessage());
+            throw FerryException.targetUnavailable("Retention failed", e);
         }
     }
 
@@ -178,6 +206,13 @@ public class RetentionJob {
             try {
                 if (policy.equals("archive-table")) {
                     execute(c, "INSERT IGNORE INTO " + AUDIT + "_archive SELECT a.*, UTC_TIMESTAMP(3) FROM " + AUDIT + " a" + in, ids);
+                    // INSERT IGNORE skips a row the archive already holds under the same id: delete only what is
+                    // verifiably archived, else that row would be gone from both tables.
+                    List<Long> differing = notArchived(c, in, ids);
+                    if (!differing.isEmpty()) {
+                        c.rollback();
+                        throw new ArchiveMismatch(differing);
+                    }
                 }
                 execute(c, "DELETE FROM " + AUDIT + in, ids);
                 c.commit();
@@ -230,6 +265,37 @@ public class RetentionJob {
             }
         }
         return file;
+    }
+
+    /** The ids of the batch whose archived copy is missing or differs in any column. */
+    private static List<Long> notArchived(Connection c, String in, List<Long> ids) throws SQLException {
+        StringBuilder same = new StringBuilder();
+        for (String column : AuditRow.COLUMNS.split(",\\s*")) {
+            same.append(" AND r.").append(column).append(" <=> a.").append(column);
+        }
+        List<Long> differing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.id FROM " + AUDIT + " a LEFT JOIN " + AUDIT + "_archive r ON r.id = a.id"
+                + same + in.replace("WHERE id", "WHERE a.id") + " AND r.id IS NULL ORDER BY a.id")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setLong(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differing.add(rs.getLong(1));
+                }
+            }
+        }
+        return differing;
+    }
+
+    /** Some rows of a batch are not in the archive as they are in the table. */
+    private static final class ArchiveMismatch extends RuntimeException {
+        private final List<Long> ids;
+
+        ArchiveMismatch(List<Long> ids) {
+            super("archived copies differ: " + ids);
+            this.ids = ids;
+        }
     }
 
     private static String unresolved(boolean includeUnresolved) {

@@ -142,14 +142,14 @@ public class UserAuthIdBackfill {
                 }
                 writes.forEach(CompletableFuture::join);
             } catch (SQLException e) {
-                throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Backfill lost the target: " + e.getMessage());
+                throw FerryException.targetUnavailable("Backfill lost the target", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new FerryException(ErrorCode.INTERRUPTED, "Backfill interrupted; re-send the request to continue");
             } catch (java.util.concurrent.CompletionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw cause instanceof FerryException f ? f
-                        : new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Backfill could not store a batch: " + cause.getMessage());
+                        : FerryException.targetUnavailable("Backfill could not store a batch", cause);
             } finally {
                 writers.shutdownNow();
             }
@@ -248,7 +248,7 @@ public class UserAuthIdBackfill {
                         LOG.debugf("Backfill %s: batch collided with another writer (%s); storing it again", runId, e.getMessage());
                         continue;
                     }
-                    throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Could not store a backfill batch: " + e.getMessage());
+                    throw FerryException.targetUnavailable("Could not store a backfill batch", e);
                 }
             }
         }

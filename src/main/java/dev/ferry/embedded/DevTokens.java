@@ -27,6 +27,8 @@ import java.util.UUID;
 public final class DevTokens {
 
     public static final String ISSUER = "https://ferry.dev/dev-issuer";
+    /** The audience dev and test tokens are minted for, and what dev mode and tests require. */
+    public static final String AUDIENCE = "ferry";
 
     private final KeyPair keys;
 
@@ -62,15 +64,20 @@ public final class DevTokens {
         return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
-    /** A token for {@code user} with these roles (the {@code groups} claim). */
+    /** A token for {@code user} with these roles (the {@code groups} claim), for Ferry's audience. */
     public String token(String user, List<String> roles, Duration validFor) {
+        return token(user, roles, validFor, AUDIENCE);
+    }
+
+    /** A token minted for another audience (a test of audience checks); {@code null} leaves {@code aud} out. */
+    public String token(String user, List<String> roles, Duration validFor, String audience) {
         Instant now = Instant.now();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         StringBuilder groups = new StringBuilder();
         for (String role : roles) {
             groups.append(groups.isEmpty() ? "" : ",").append('"').append(role).append('"');
         }
-        String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + user + "\",\"upn\":\"" + user + "\",\"groups\":[" + groups + "],"
+        String claims = "{\"iss\":\"" + ISSUER + "\"," + (audience == null ? "" : "\"aud\":\"" + audience + "\",") + "\"sub\":\"" + user + "\",\"upn\":\"" + user + "\",\"groups\":[" + groups + "],"
                 + "\"iat\":" + now.getEpochSecond() + ",\"exp\":" + now.plus(validFor).getEpochSecond() + ",\"jti\":\""
                 + UUID.randomUUID() + "\"}";
         String signingInput = base64Url(header) + "." + base64Url(claims);

@@ -64,6 +64,7 @@ public final class EmbeddedInfrastructure {
             DevTokens tokens = DevTokens.in(home);
             config.put("mp.jwt.verify.publickey", tokens.publicKey());
             config.put("mp.jwt.verify.issuer", DevTokens.ISSUER);
+            config.put("mp.jwt.verify.audiences", DevTokens.AUDIENCE);
             if (System.getProperty(TOKENS_PRINTED) == null) {
                 System.setProperty(TOKENS_PRINTED, "true");
                 printTokens(home, tokens);

@@ -17,7 +17,7 @@ import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
 /** Reading Flyway's answers into Ferry's terms, and its exceptions into Ferry's error codes. */
-final class FlywayResults {
+public final class FlywayResults {
 
     private FlywayResults() {
     }
@@ -64,14 +64,14 @@ final class FlywayResults {
     static FerryException translate(FlywayException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException) {
-                return new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot reach the target database: " + t.getMessage());
+                return FerryException.targetUnavailable("Cannot reach the target database", t);
             }
         }
         return new FerryException(ErrorCode.MIGRATION_FAILED, serverMessage(e), null, Map.of(), e);
     }
 
     /** The database server's own words, without Flyway's multi-line report around them. */
-    static String serverMessage(Throwable e) {
+    public static String serverMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 return sql.getMessage();

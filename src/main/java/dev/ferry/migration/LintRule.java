@@ -17,6 +17,8 @@ public enum LintRule {
             "adds a NOT NULL column without default to a table that has rows"),
     INDEX_WITHOUT_ONLINE_DDL("index-without-online-ddl", LintSeverity.WARN,
             "adds an index to a large table without ALGORITHM=INPLACE or LOCK=NONE"),
+    CROSS_SCHEMA("cross-schema", LintSeverity.BLOCK, "reaches a schema other than the target's (USE, or a name qualified with"
+            + " another schema)"),
     UNDO_CHANGED("undo-changed", LintSeverity.WARN, "the undo script changed after its version was applied"),
     /** Not a statement rule: the validation gate reports unvalidated scripts through the same channel. */
     NOT_VALIDATED("not-validated", LintSeverity.BLOCK, "has not passed sandbox validation with this exact checksum");

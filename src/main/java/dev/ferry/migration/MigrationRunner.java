@@ -25,12 +25,17 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
+import dev.ferry.Transient;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
 /** Runs Flyway commands against a target: migrate (or plan it), info, repair, and post-crash inspection. */
 @ApplicationScoped
 public class MigrationRunner {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MigrationRunner.class);
+    /** How long bookkeeping in Ferry's own schema after a change is tried again. */
+    private static final java.time.Duration RECORD_RETRY = java.time.Duration.ofMinutes(2);
 
     private final TargetRegistry targets;
     private final ScriptRecords records;
@@ -196,7 +201,7 @@ public class MigrationRunner {
             scripts.forEach(s -> findings.addAll(target.linter().lint(s.name(), s.text(), facts)));
             return findings;
         } catch (SQLException e) {
-            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot read the target for lint: " + e.getMessage());
+            throw FerryException.targetUnavailable("Cannot read the target for lint", e);
         }
     }
 
@@ -211,12 +216,26 @@ public class MigrationRunner {
                 .toList();
     }
 
+    /**
+     * Notes each applied version's undo checksum in Ferry's schema. The scripts are applied by now, so
+     * a failure here must not turn the result into an error that hides them: transient failures are
+     * tried again, then the loss is logged (an edited undo script will not be flagged for that version).
+     */
     private void rememberUndoScripts(TargetDatabase target, List<AppliedMigration> applied, ScriptCatalog.Index scripts) {
         for (AppliedMigration m : applied) {
             if (m.version() != null) {
-                scripts.undoOf(m.version())
-                        .ifPresent(undo -> records.rememberUndo(target.name(), m.version(), undo.name(), undo.checksum()));
+                scripts.undoOf(m.version()).ifPresent(undo -> afterTheChange("record the undo checksum of " + target.name() + " V"
+                        + m.version(), () -> records.rememberUndo(target.name(), m.version(), undo.name(), undo.checksum())));
             }
+        }
+    }
+
+    /** Bookkeeping after a change: retried while transient, never allowed to misreport the change itself. */
+    static void afterTheChange(String what, Runnable step) {
+        try {
+            Transient.run(what, RECORD_RETRY, step);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not %s; the change itself is reported as it happened", what);
         }
     }
 

@@ -61,6 +61,11 @@ final class ScriptLinter {
         long estimatedRows(String table);
 
         Optional<ColumnType> columnType(String table, String column);
+
+        /** The schema the scripts run in; null when unknown. */
+        default String schema() {
+            return null;
+        }
     }
 
     /** A column's type as information_schema describes it. */
@@ -72,14 +77,17 @@ final class ScriptLinter {
         List<LintFinding> findings = new ArrayList<>();
         for (SqlStatements.Statement statement : SqlStatements.split(script)) {
             String sql = SqlStatements.withoutComments(statement.sql());
-            if (!MAY_HIT.matcher(sql).lookingAt()) {
-                continue; // CREATE TABLE, INSERT, SELECT...: no rule applies, and parsing costs milliseconds
+            List<Hit> hits = new ArrayList<>();
+            java.util.Set<String> elsewhere = SchemaReferences.outside(sql, facts.schema());
+            if (!elsewhere.isEmpty()) {
+                hits.add(new Hit(LintRule.CROSS_SCHEMA, "names " + String.join(", ", elsewhere)));
             }
-            List<Hit> hits;
-            try {
-                hits = parsed(CCJSqlParserUtil.parse(sql), sql, facts);
-            } catch (JSQLParserException | RuntimeException e) {
-                hits = byPattern(sql);
+            if (MAY_HIT.matcher(sql).lookingAt()) { // CREATE TABLE, INSERT, SELECT...: no other rule applies, and parsing costs ms
+                try {
+                    hits.addAll(parsed(CCJSqlParserUtil.parse(sql), sql, facts));
+                } catch (JSQLParserException | RuntimeException e) {
+                    hits.addAll(byPattern(sql));
+                }
             }
             for (Hit hit : hits) {
                 LintSeverity severity = severities.getOrDefault(hit.rule(), hit.rule().defaultSeverity());
@@ -274,7 +282,19 @@ final class ScriptLinter {
 
     /** Facts read from information_schema over one connection to the target. */
     static TargetFacts liveFacts(Connection connection) {
+        String schema;
+        try {
+            schema = connection.getCatalog();
+        } catch (SQLException e) {
+            schema = null;
+        }
+        String own = schema;
         return new TargetFacts() {
+            @Override
+            public String schema() {
+                return own;
+            }
+
             @Override
             public boolean hasRows(String table) {
                 if (!exists(table)) {

@@ -89,6 +89,7 @@ public class ScriptRecords {
     }
 
     private static FerryException unavailable(SQLException e) {
-        return new FerryException(ErrorCode.INTERNAL_ERROR, "Ferry's own database is unavailable: " + e.getMessage());
+        // The cause stays attached, so the retry policy can tell a lost connection from a bug.
+        return new FerryException(ErrorCode.INTERNAL_ERROR, "Ferry's own database is unavailable", null, java.util.Map.of(), e);
     }
 }

@@ -8,7 +8,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 
-import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
 /** A configured target: its connection pool, its scripts, and Flyway set up over both. */
@@ -69,7 +68,12 @@ public final class TargetDatabase implements AutoCloseable {
 
     /** This target's scripts applied to another schema of the same server (a validation sandbox). */
     public Flyway flywayOnSchema(String schema, Optional<String> toVersion) {
-        return scripts(toVersion).dataSource(jdbcUrlFor(schema), config.username().orElse(null), config.password().orElse(null)).load();
+        return flywayOnSchemaAs(schema, toVersion, config.username().orElse(null), config.password().orElse(null));
+    }
+
+    /** As {@link #flywayOnSchema}, connecting as another account (a sandbox's own user). */
+    public Flyway flywayOnSchemaAs(String schema, Optional<String> toVersion, String user, String password) {
+        return scripts(toVersion).dataSource(jdbcUrlFor(schema), user, password).load();
     }
 
     /** Flyway over this target's scripts and history table, without a data source yet. */
@@ -126,8 +130,7 @@ public final class TargetDatabase implements AutoCloseable {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE,
-                    "Cannot connect to target " + name + ": " + e.getMessage());
+            throw FerryException.targetUnavailable("Cannot connect to target " + name, e);
         }
     }
 

@@ -38,7 +38,7 @@ final class TargetLock implements AutoCloseable {
             return new TargetLock(connection, name);
         } catch (SQLException e) {
             closeQuietly(connection);
-            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot lock target " + target.name() + ": " + e.getMessage());
+            throw FerryException.targetUnavailable("Cannot lock target " + target.name(), e);
         }
     }
 

@@ -75,7 +75,7 @@ public class TargetResource {
             return new TargetView(name, info.versionAfter(), count(scripts, s -> s.isApplied() && !s.isFailed()),
                     count(scripts, s -> s == MigrationState.PENDING), count(scripts, MigrationState::isFailed), null);
         } catch (FerryException e) {
-            return new TargetView(name, null, null, null, null, e.getMessage());
+            return new TargetView(name, null, null, null, null, e.code().name() + ": " + e.getMessage());
         }
     }
 

@@ -57,6 +57,12 @@ public interface TargetsConfig {
         /** Folder of reference CSVs ({@code <table>.csv}) that {@code validate} compares against. */
         Optional<String> referenceData();
 
+        /**
+         * The schemas on the target's server that {@code generate} may compare with ({@code options.from});
+         * any other name, Ferry's own ledger or {@code mysql} included, is refused.
+         */
+        Optional<List<String>> generateFrom();
+
         Validation validation();
 
         /** TypeORM's history table in the target. */

@@ -126,9 +126,10 @@ public class UndoRunner {
                 return new MigrationOutcome(versionBefore, current, undone, null, findings,
                         undoFailed(e, version(migration), undone, linesRun));
             } catch (SQLException e) {
-                throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Lost the target during revert: " + e.getMessage());
+                throw FerryException.targetUnavailable("Lost the target during revert", e);
             }
-            records.forgetUndo(target.name(), version(migration));
+            MigrationRunner.afterTheChange("forget the undo checksum of " + target.name() + " V" + version(migration),
+                    () -> records.forgetUndo(target.name(), version(migration)));
             undone.add(new AppliedMigration(version(migration), migration.getDescription(), undo.name(), undo.java() != null ? "UNDO_JDBC" : "UNDO_SQL", "UNDONE",
                     Instant.now(), (int) ((System.nanoTime() - started) / 1_000_000), null, null));
         }

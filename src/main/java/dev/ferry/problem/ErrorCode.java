@@ -28,12 +28,18 @@ public enum ErrorCode {
     NOT_RESOLVABLE(409, null, "Only a failed audit row can be resolved"),
     VERSION_CONFLICT(412, null, "The row changed since it was read; read it again"),
     PRECONDITION_REQUIRED(428, null, "Send If-Match with the row's ETag"),
-    UNAUTHENTICATED(401, null, "A valid bearer token is required"),
+    /** Over REST a 401; for a Kafka record without a valid operator token, a REJECTED result. */
+    UNAUTHENTICATED(401, RequestStatus.REJECTED, "A valid bearer token is required"),
     FORBIDDEN(403, null, "The token's roles do not allow this"),
     METHOD_NOT_ALLOWED(405, null, "The resource does not support that method"),
     NOT_ACCEPTABLE(406, null, "The resource cannot answer in the requested media type"),
     UNSUPPORTED_MEDIA_TYPE(415, null, "The body's media type is not supported"),
-    INTERNAL_ERROR(500, RequestStatus.FAILED, "An unexpected error; the log has the details");
+    INTERNAL_ERROR(500, RequestStatus.FAILED, "An unexpected error; the log has the details"),
+    IDEMPOTENCY_CONFLICT(409, RequestStatus.REJECTED, "The requestId was already used for a different request"),
+    ROW_COUNT_MISMATCH(409, null, "The rows a destructive run would touch are not the count the caller named"),
+    ARCHIVE_MISMATCH(409, RequestStatus.FAILED, "An archived copy differs from its row; nothing of that batch was deleted"),
+    NOT_RETRYABLE(409, null, "Only a failed audit row without a retry in flight can be retried"),
+    TOO_MANY_STREAMS(429, null, "Too many event streams are open; close one or try again later");
 
     private final int httpStatus;
     private final RequestStatus resultStatus;

@@ -5,6 +5,8 @@ import java.util.Map;
 /** A failure with a stable {@link ErrorCode}; becomes a result's {@code error} or a problem+json answer. */
 public class FerryException extends RuntimeException {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FerryException.class);
+
     private final ErrorCode code;
     private final String migration;
     private final Map<String, Object> details;
@@ -18,6 +20,15 @@ public class FerryException extends RuntimeException {
         this.code = code;
         this.migration = migration;
         this.details = details == null ? Map.of() : details;
+    }
+
+    /**
+     * TARGET_UNAVAILABLE for a database Ferry lost or could not reach. The driver's words name hosts,
+     * ports and users, so they go to the log, never to a caller.
+     */
+    public static FerryException targetUnavailable(String what, Throwable cause) {
+        LOG.warnf("%s: %s", what, cause == null ? "" : cause.getMessage());
+        return new FerryException(ErrorCode.TARGET_UNAVAILABLE, what + "; the log has the driver's message", null, Map.of(), cause);
     }
 
     /** INVALID_REQUEST naming the query parameter at fault, for the caller to fix. */

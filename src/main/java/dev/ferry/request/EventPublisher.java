@@ -13,6 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.alert.Alert;
 import dev.ferry.migration.PlannedScript;
 import io.smallrye.mutiny.Uni;
@@ -52,8 +53,11 @@ public class EventPublisher {
     }
 
     /** A request as a pipeline would send it, keyed by target; completes once the broker acknowledged it. */
-    public Uni<Void> publishRequest(MigrationRequest request) {
-        return send(topics.requests(), request.target(), utf8(toJson(request)), null);
+    /** A request as a pipeline would send it: keyed by target, with the sender's bearer token in a header. */
+    public Uni<Void> publishRequest(MigrationRequest request, String authorization) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(RecordAuthenticator.HEADER, authorization.getBytes(StandardCharsets.UTF_8));
+        return send(topics.requests(), request.target(), utf8(toJson(request)), headers);
     }
 
     /**

@@ -14,5 +14,6 @@ record LedgerRecord(
         Instant publishedAt,
         String instance,
         Instant heartbeatAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String payload) {
 }

@@ -25,4 +25,9 @@ public record MigrationRequest(
     public boolean isForced() {
         return Boolean.TRUE.equals(force);
     }
+
+    /** The same request as asked for by {@code requester}: the identity comes from a verified token, never from the body. */
+    public MigrationRequest requestedBy(String requester) {
+        return new MigrationRequest(requestId, action, target, toVersion, steps, dryRun, force, options, requester, reason);
+    }
 }

@@ -1,6 +1,10 @@
 package dev.ferry.request;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,11 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.ferry.identity.RecordAuthenticator;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
@@ -37,6 +43,8 @@ public class RequestConsumer {
     private final Map<Integer, CompletableFuture<Void>> partitionTails = new HashMap<>();
     private final AtomicInteger queued = new AtomicInteger();
     private CompletableFuture<Void> roomFreed = new CompletableFuture<>();
+    private final Map<Integer, Integer> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Stalled> stalled = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RequestConsumer(RequestProcessor processor, RequestsConfig config) {
         this.processor = processor;
@@ -56,19 +64,35 @@ public class RequestConsumer {
         queued.incrementAndGet();
         synchronized (partitionTails) {
             CompletableFuture<Void> tail = partitionTails.getOrDefault(partition, CompletableFuture.completedFuture(null));
-            partitionTails.put(partition, tail.thenRunAsync(() -> handle(key, message), workers));
+            long offset = metadata == null ? -1 : metadata.getOffset();
+            partitionTails.put(partition, tail.thenRunAsync(() -> handle(partition, offset, record(key, message, metadata), message),
+                    workers));
         }
         return admission();
     }
 
-    private void handle(String key, Message<byte[]> message) {
+    private static IncomingRecord record(String key, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> metadata) {
+        Header authorization = metadata == null || metadata.getHeaders() == null ? null
+                : metadata.getHeaders().lastHeader(RecordAuthenticator.HEADER);
+        return new IncomingRecord(key, message.getPayload(),
+                authorization == null || authorization.value() == null ? null : new String(authorization.value(), StandardCharsets.UTF_8),
+                metadata == null ? null : metadata.getTimestamp());
+    }
+
+    private void handle(int partition, long offset, IncomingRecord record, Message<byte[]> message) {
+        running.merge(partition, 1, Integer::sum);
         try {
-            processor.process(key, message.getPayload());
+            processor.process(record);
             message.ack();
         } catch (RuntimeException e) {
-            // Only an interrupted shutdown gets here: leave the record unacknowledged for redelivery.
-            LOG.errorf(e, "Request record (key %s) not finished; it will be redelivered", key);
+            // A shutdown, or the ledger or broker away for longer than the retry bound: the record stays
+            // unacknowledged (offsets after it cannot be committed) and is delivered again after a restart
+            // or a rebalance; readiness reports the partition meanwhile.
+            LOG.errorf(e, "Request record (partition %d, offset %d, key %s) not finished; it will be delivered again", partition,
+                    offset, record.key());
+            stalled.putIfAbsent(partition, new Stalled(partition, offset, Instant.now()));
         } finally {
+            running.merge(partition, -1, Integer::sum);
             queued.decrementAndGet();
             CompletableFuture<Void> freed;
             synchronized (partitionTails) {
@@ -77,6 +101,17 @@ public class RequestConsumer {
             }
             freed.complete(null);
         }
+    }
+
+    /** A record left unacknowledged by a failure, since when. */
+    public record Stalled(int partition, long offset, Instant since) {
+    }
+
+    /** Partitions whose unacknowledged record is older than {@code after} while nothing runs on them. */
+    public List<Stalled> stalled(Instant now, Duration after) {
+        return stalled.values().stream()
+                .filter(s -> s.since().isBefore(now.minus(after)) && running.getOrDefault(s.partition(), 0) <= 0)
+                .toList();
     }
 
     /** Completes when there is room for one more queued record. */

@@ -56,4 +56,8 @@ public class RequestEntry extends PanacheEntityBase {
 
     @Column(name = "progress")
     public String progress;
+
+    /** The request as received (JSON), compared with a re-sent one of the same id. */
+    @Column(name = "payload", columnDefinition = "LONGTEXT")
+    public String payload;
 }

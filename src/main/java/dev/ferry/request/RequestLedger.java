@@ -63,7 +63,7 @@ public class RequestLedger {
 
     public Optional<LedgerRecord> find(String requestId) {
         String sql = "SELECT request_id, action, target, status, result, received_at, started_at, published_at, instance,"
-                + " heartbeat_at, finished_at FROM ferry_request WHERE request_id = ?";
+                + " heartbeat_at, finished_at, payload FROM ferry_request WHERE request_id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -72,7 +72,7 @@ public class RequestLedger {
                 }
                 return Optional.of(new LedgerRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                         RequestStatus.valueOf(rs.getString(4)), rs.getString(5), instant(rs, 6), instant(rs, 7), instant(rs, 8),
-                        rs.getString(9), instant(rs, 10), instant(rs, 11)));
+                        rs.getString(9), instant(rs, 10), instant(rs, 11), rs.getString(12)));
             }
         } catch (SQLException e) {
             throw new LedgerUnavailableException(e);

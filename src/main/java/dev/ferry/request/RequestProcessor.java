@@ -25,11 +25,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.List;
 
+import dev.ferry.Transient;
 import dev.ferry.alert.Alert;
 import dev.ferry.backfill.BackfillOptions;
 import dev.ferry.backfill.BackfillProgress;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.backfill.UserAuthIdBackfill;
+import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.validation.SandboxValidator;
 import dev.ferry.validation.ScriptGenerator;
 import dev.ferry.validation.ValidationReport;
@@ -50,7 +52,7 @@ import dev.ferry.problem.FerryException;
 public class RequestProcessor {
 
     private static final Logger LOG = Logger.getLogger(RequestProcessor.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final MigrationRequest EMPTY_REQUEST = new MigrationRequest(null, null, null, null, null, null, null, null, null, null);
 
     private final ObjectMapper mapper;
     private final RequestLedger ledger;
@@ -65,6 +67,7 @@ public class RequestProcessor {
     private final RequestMetrics metrics;
     private final EventPublisher publisher;
     private final RequestsConfig config;
+    private final RecordAuthenticator authenticator;
     private final String instance;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ferry-heartbeat");
@@ -74,7 +77,9 @@ public class RequestProcessor {
 
     public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
             UndoRunner undo, TypeOrmBaseline baseline, UserAuthIdBackfill backfill, SandboxValidator sandboxValidator,
-            ScriptGenerator generator, EventPublisher publisher, Alerts alerts, RequestMetrics metrics, RequestsConfig config) {
+            ScriptGenerator generator, EventPublisher publisher, Alerts alerts, RequestMetrics metrics, RequestsConfig config,
+            RecordAuthenticator authenticator) {
+        this.authenticator = authenticator;
         this.alerts = alerts;
         this.metrics = metrics;
         this.generator = generator;
@@ -96,7 +101,9 @@ public class RequestProcessor {
     }
 
     /** Handles one record; returns once its result or dead letter is acknowledged by the broker. */
-    public void process(String key, byte[] value) {
+    public void process(IncomingRecord record) {
+        String key = record.key();
+        byte[] value = record.value();
         Instant receivedAt = Instant.now();
         JsonNode tree;
         try {
@@ -113,19 +120,30 @@ public class RequestProcessor {
             metrics.deadLetter();
             return;
         }
-        MigrationRequest request;
+        MigrationRequest asked;
         try {
             if (!tree.isObject()) {
                 throw new IllegalArgumentException("A request must be a JSON object, not " + tree.getNodeType());
             }
-            request = mapper.treeToValue(tree, MigrationRequest.class);
+            asked = mapper.treeToValue(tree, MigrationRequest.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String requestId = tree.path("requestId").isTextual() ? tree.path("requestId").asText() : null;
-            rejectUnrecorded(requestId, tree, receivedAt, "The request does not match the contract: " + firstLine(e.getMessage()));
+            rejectUnrecorded(requestId, tree, receivedAt, new FerryException(ErrorCode.INVALID_REQUEST,
+                    "The request does not match the contract: " + firstLine(e.getMessage())));
             return;
         }
-        if (!RequestValidator.isValidRequestId(request.requestId())) {
-            rejectUnrecorded(request.requestId(), tree, receivedAt, RequestValidator.REQUEST_ID_RULE);
+        if (!RequestValidator.isValidRequestId(asked.requestId())) {
+            rejectUnrecorded(asked.requestId(), tree, receivedAt, new FerryException(ErrorCode.INVALID_REQUEST,
+                    RequestValidator.REQUEST_ID_RULE));
+            return;
+        }
+        // Nothing is recorded for a record without a valid identity, so it cannot take a requestId from its owner.
+        MigrationRequest request;
+        try {
+            request = asked.requestedBy(authenticator.verify(record.authorization(), record.timestamp(), receivedAt).name());
+        } catch (FerryException e) {
+            LOG.warnf("Request %s refused: %s", asked.requestId(), e.getMessage());
+            rejectUnrecorded(asked.requestId(), tree, receivedAt, e);
             return;
         }
         String payload = new String(value, StandardCharsets.UTF_8);
@@ -136,12 +154,25 @@ public class RequestProcessor {
             if (retrying("record the request", () -> ledger.claim(request, payload, receivedAt, instance))) {
                 complete(run(request, receivedAt), request.isForced());
             } else {
-                answerKnownRequest(request);
+                answerKnownRequest(request, receivedAt);
             }
         } catch (RequestLedger.LedgerRefusedException e) {
             LOG.warnf("Request %s cannot be recorded, sent to the dead-letter topic: %s", request.requestId(), e.getMessage());
             retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "UNSTORABLE", firstLine(e.getMessage())));
             metrics.deadLetter();
+        } catch (Transient.Exhausted e) {
+            // The ledger or the broker is still away: leave the record for redelivery (readiness reports it).
+            throw e;
+        } catch (RuntimeException e) {
+            if (interrupted(e)) {
+                throw e; // shutting down: the record is delivered again to whoever owns the partition next
+            }
+            // A failure no retry can mend (a bug): answer it, so the partition moves on.
+            LOG.errorf(e, "Request %s could not be finished; answering INTERNAL_ERROR", request.requestId());
+            MigrationResult internal = resultOf(request, receivedAt, receivedAt, MigrationOutcome.failed(new FerryException(
+                    ErrorCode.INTERNAL_ERROR, "Ferry could not finish the request: " + e.getClass().getSimpleName()
+                            + "; the log has the details")));
+            retryingRun("publish a result", () -> publisher.publishResult(internal));
         } finally {
             MDC.remove("requestId");
             MDC.remove("target");
@@ -207,10 +238,23 @@ public class RequestProcessor {
     }
 
     /** A request id seen before: re-publish its result, wait for its live owner, or finish a dead owner's run. */
-    private void answerKnownRequest(MigrationRequest request) {
+    private void answerKnownRequest(MigrationRequest request, Instant receivedAt) {
+        boolean compared = false;
         while (true) {
             LedgerRecord known = retrying("read the ledger", () -> ledger.find(request.requestId()))
                     .orElseThrow(() -> new IllegalStateException("Request " + request.requestId() + " vanished from the ledger"));
+            if (!compared) {
+                // The same id asking for other work would otherwise be answered with the first request's result.
+                List<String> differences = SameRequest.differences(storedRequest(known.payload()), request, mapper);
+                if (!differences.isEmpty()) {
+                    LOG.warnf("Request %s re-sent with a different %s: refused", request.requestId(), differences);
+                    MigrationResult conflict = resultOf(request, receivedAt, receivedAt,
+                            MigrationOutcome.failed(SameRequest.conflict(request.requestId(), differences)));
+                    retryingRun("publish a result", () -> publisher.publishResult(conflict));
+                    return;
+                }
+                compared = true;
+            }
             Instant now = Instant.now();
             Instant staleBefore = now.minus(config.staleAfter());
             if (known.status().isFinal()) {
@@ -275,12 +319,12 @@ public class RequestProcessor {
     }
 
     /** Rejects a request that breaks the contract; echoes its fields only as long as the contract allows them. */
-    private void rejectUnrecorded(String requestId, JsonNode tree, Instant receivedAt, String message) {
+    private void rejectUnrecorded(String requestId, JsonNode tree, Instant receivedAt, FerryException refusal) {
         MigrationRequest partial = new MigrationRequest(EventPublisher.clipped(requestId, 128),
                 EventPublisher.clipped(text(tree, "action"), 32), EventPublisher.clipped(text(tree, "target"), 128), null, null, null,
                 null, null, null, null);
         MigrationResult result = resultOf(partial, receivedAt, receivedAt,
-                MigrationOutcome.failed(new FerryException(ErrorCode.INVALID_REQUEST, message)));
+                MigrationOutcome.failed(refusal));
         retryingRun("publish a result", () -> publisher.publishResult(result));
     }
 
@@ -303,6 +347,15 @@ public class RequestProcessor {
                 validationReport, backfillReport, error, instance);
     }
 
+    /** The request first stored under an id; a row Ferry wrote itself (a retention run) holds no request. */
+    private MigrationRequest storedRequest(String payload) {
+        try {
+            return payload == null ? EMPTY_REQUEST : mapper.readValue(payload, MigrationRequest.class);
+        } catch (JsonProcessingException e) {
+            return EMPTY_REQUEST;
+        }
+    }
+
     private MigrationResult readResult(String json) {
         try {
             return mapper.readValue(json, MigrationResult.class);
@@ -320,23 +373,11 @@ public class RequestProcessor {
     }
 
     /**
-     * Retries a ledger or broker step until it succeeds: a database or broker outage delays a
-     * request, it never loses it.
+     * A ledger or broker step, tried again while its failure is transient (an outage delays a request,
+     * it never loses it), for at most {@code ferry.requests.transient-retry-for}; any other failure at once.
      */
     private <T> T retrying(String what, Supplier<T> step) {
-        Duration backoff = Duration.ofMillis(200);
-        while (true) {
-            try {
-                return step.get();
-            } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted() || e instanceof RequestLedger.LedgerRefusedException) {
-                    throw e;
-                }
-                LOG.warnf("Could not %s (%s); retrying in %d ms", what, e.getMessage(), backoff.toMillis());
-                pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
-        }
+        return Transient.retry(what, config.transientRetryFor(), step);
     }
 
     private void retryingRun(String what, Runnable step) {
@@ -344,6 +385,15 @@ public class RequestProcessor {
             step.run();
             return null;
         });
+    }
+
+    private static boolean interrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
     }
 
     private static void pause(Duration duration) {

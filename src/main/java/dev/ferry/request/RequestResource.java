@@ -29,11 +29,13 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
+import dev.ferry.EmailMask;
 import dev.ferry.KeysetCursor;
 import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -51,9 +53,25 @@ public class RequestResource {
 
     private final Pool ledger;
 
-    public RequestResource(RequestSubmitter submitter, Pool ledger) {
+    private final SecurityIdentity caller;
+
+    private final RequestLedger requests;
+    private final EventStreams streams;
+    private final EventsConfig eventsConfig;
+
+    public RequestResource(RequestSubmitter submitter, Pool ledger, SecurityIdentity caller, RequestLedger requests,
+            EventStreams streams, EventsConfig eventsConfig) {
         this.submitter = submitter;
         this.ledger = ledger;
+        this.caller = caller;
+        this.requests = requests;
+        this.streams = streams;
+        this.eventsConfig = eventsConfig;
+    }
+
+    /** Viewers see every email address masked; operators see them whole. */
+    private boolean masked() {
+        return !caller.hasRole(Roles.OPERATOR);
     }
 
     @GET
@@ -61,15 +79,22 @@ public class RequestResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Server-sent events of a request", description = "'progress' events (JSON) while it runs, then one 'result'"
             + " event with the MigrationResult, then the stream ends.")
+    @APIResponse(responseCode = "404", description = "REQUEST_NOT_FOUND: no such request reached the ledger in time (problem+json)")
+    @APIResponse(responseCode = "429", description = "TOO_MANY_STREAMS: the caller's or the instance's streams are all open (problem+json)")
+    @io.smallrye.common.annotation.Blocking
     public Multi<OutboundSseEvent> events(@PathParam("requestId") String requestId, @Context Sse sse) {
-        // A stream waits for its request to appear; one that never can is refused instead of held open for hours.
         if (!RequestValidator.isValidRequestId(requestId)) {
             throw FerryException.badParameter("requestId", RequestValidator.REQUEST_ID_FORMAT);
         }
+        // A stream for an id that never comes would poll the ledger for hours: wait briefly (a pipeline
+        // opens it right after POST), then refuse.
+        awaitInLedger(requestId);
+        EventStreams.Permit permit = streams.open(caller.getPrincipal().getName());
+        boolean mask = masked();
         AtomicReference<String> lastProgress = new AtomicReference<>();
         AtomicBoolean finished = new AtomicBoolean();
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofMillis(500))
-                .select().first(Duration.ofHours(2))
+                .select().first(eventsConfig.maxDuration())
                 .select().first(tick -> !finished.get())
                 .onItem().transformToUniAndConcatenate(tick -> ledger
                         .preparedQuery("SELECT status, progress, result FROM ferry_request WHERE request_id = ?")
@@ -82,15 +107,33 @@ public class RequestResource {
                     Row row = rows.iterator().next();
                     String progress = row.getString("progress");
                     if (progress != null && !progress.equals(lastProgress.getAndSet(progress))) {
-                        events.add(sse.newEventBuilder().name("progress").data(progress).mediaType(MediaType.TEXT_PLAIN_TYPE).build());
+                        events.add(sse.newEventBuilder().name("progress").data(mask ? EmailMask.maskAll(progress) : progress)
+                                .mediaType(MediaType.TEXT_PLAIN_TYPE).build());
                     }
                     if (RequestStatus.valueOf(row.getString("status")).isFinal() && row.getString("result") != null) {
-                        events.add(sse.newEventBuilder().name("result").data(row.getString("result")).mediaType(MediaType.TEXT_PLAIN_TYPE)
-                                .build());
+                        events.add(sse.newEventBuilder().name("result")
+                                .data(mask ? EmailMask.maskAll(row.getString("result")) : row.getString("result"))
+                                .mediaType(MediaType.TEXT_PLAIN_TYPE).build());
                         finished.set(true);
                     }
                     return events;
-                });
+                })
+                .onTermination().invoke(permit::close);
+    }
+
+    private void awaitInLedger(String requestId) {
+        long deadline = System.nanoTime() + eventsConfig.waitForRequest().toNanos();
+        while (requests.find(requestId).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new FerryException(ErrorCode.REQUEST_NOT_FOUND, "No request '" + requestId + "' has been received");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException(ErrorCode.REQUEST_NOT_FOUND, "No request '" + requestId + "' has been received");
+            }
+        }
     }
 
     @POST
@@ -121,7 +164,7 @@ public class RequestResource {
         return RequestEntry.<RequestEntry> findById(requestId)
                 .onItem().ifNull().failWith(() -> new FerryException(ErrorCode.REQUEST_NOT_FOUND,
                         "No request '" + requestId + "' has been received (yet)"))
-                .map(entry -> RequestView.of(entry, true));
+                .map(entry -> masked() ? RequestView.of(entry, true).masked() : RequestView.of(entry, true));
     }
 
     @GET
@@ -160,7 +203,8 @@ public class RequestResource {
         hql.append(" order by receivedAt desc, requestId desc");
         return RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit - 1).list().map(entries -> {
             List<RequestView> items = new ArrayList<>(entries.size());
-            entries.forEach(e -> items.add(RequestView.of(e, false)));
+            boolean mask = masked();
+            entries.forEach(e -> items.add(mask ? RequestView.of(e, false).masked() : RequestView.of(e, false)));
             String next = entries.size() < limit ? null : new KeysetCursor(entries.get(entries.size() - 1).receivedAt, entries.get(entries.size() - 1).requestId).encode();
             return new RequestPage(items, next);
         });

@@ -32,4 +32,16 @@ public interface RequestsConfig {
      */
     @WithDefault("30s")
     Duration publishTimeout();
+
+    /**
+     * How long a ledger or broker step is tried again while the failure is transient (connection,
+     * timeout, broker not available). Past it the record stays unacknowledged, to be delivered again,
+     * and readiness reports its partition as stalled.
+     */
+    @WithDefault("30m")
+    Duration transientRetryFor();
+
+    /** Readiness fails while a record has waited longer than this for its acknowledgement with nothing running on its partition. */
+    @WithDefault("5m")
+    Duration stallAfter();
 }

@@ -35,10 +35,13 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jboss.logging.Logger;
 
+import dev.ferry.migration.FlywayResults;
 import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.SchemaReferences;
 import dev.ferry.migration.NamedLocks;
 import dev.ferry.migration.ScriptRecords;
 import dev.ferry.migration.TargetDatabase;
@@ -84,7 +87,7 @@ public class SandboxValidator {
         try {
             pending = Arrays.asList(target.flyway(toVersion).info().pending());
         } catch (FlywayException e) {
-            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Cannot read the target's history: " + e.getMessage());
+            throw FerryException.targetUnavailable("Cannot read the target's history", e);
         }
         List<String> scripts = pending.stream().map(MigrationInfo::getScript).toList();
         Set<String> touched = target.config().validation().tables().<Set<String>> map(LinkedHashSet::new)
@@ -97,11 +100,19 @@ public class SandboxValidator {
             Map<String, CompletableFuture<List<CSVRecord>>> references = readReferences(target, touched);
             clone(connection, sandbox, touched, target);
             long cloned = System.nanoTime();
-            try {
-                target.flywayOnSchema(sandbox, toVersion).migrate();
+            // The live schema is only read: a pending script that names another schema is refused before anything
+            // runs, and the scripts run as a user granted nothing but the sandbox wherever one can be created.
+            try (SandboxUser confined = SandboxUser.create(connection, sandbox).orElse(null)) {
+                Optional<FerryException> leaving = leavesTheSandbox(target, scripts, sandbox, confined == null);
+                if (leaving.isPresent()) {
+                    return new Outcome(null, leaving.get());
+                }
+                (confined == null ? target.flywayOnSchema(sandbox, toVersion)
+                        : target.flywayOnSchemaAs(sandbox, toVersion, confined.name(), confined.password())).migrate();
             } catch (FlywayException e) {
+                String script = e instanceof FlywayMigrateException m && m.getMigration() != null ? m.getMigration().getScript() : null;
                 return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "A pending script failed in the sandbox: "
-                        + firstLine(e.getMessage()) + serverMessage(e), null, Map.of("sandbox", sandbox), e));
+                        + (script == null ? "" : script + ": ") + FlywayResults.serverMessage(e), script, Map.of("sandbox", sandbox), e));
             }
             long applied = System.nanoTime();
             List<ValidationReport.TableComparison> tables = new ArrayList<>();
@@ -129,7 +140,7 @@ public class SandboxValidator {
             }
             return new Outcome(report, null);
         } catch (SQLException e) {
-            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "Sandbox validation lost the target: " + e.getMessage());
+            throw FerryException.targetUnavailable("Sandbox validation lost the target", e);
         } catch (IOException e) {
             throw new FerryException(ErrorCode.INTERNAL_ERROR, "Cannot write validation artifacts to " + artifacts + ": " + e.getMessage());
         }
@@ -148,16 +159,42 @@ public class SandboxValidator {
                 while (rs.next()) {
                     sandboxes.add(rs.getString(1));
                 }
+                List<String> kept = new ArrayList<>();
                 for (String sandbox : sandboxes) {
                     if (NamedLocks.isFree(c, Sandbox.lockName(sandbox))) {
                         LOG.warnf("Dropping sandbox %s left behind by an interrupted validation", sandbox);
                         Sandbox.drop(c, sandbox);
+                    } else {
+                        kept.add(sandbox);
                     }
                 }
+                SandboxUser.dropAbandoned(c, kept);
             } catch (RuntimeException | SQLException e) {
                 LOG.debugf("Could not look for abandoned sandboxes of %s: %s", target.name(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * A pending statement that would leave the sandbox: one naming another schema, and, when the
+     * scripts cannot run as a confined user, one whose SQL is only known when it runs.
+     */
+    private static Optional<FerryException> leavesTheSandbox(TargetDatabase target, List<String> scripts, String sandbox,
+            boolean unconfined) {
+        for (Map.Entry<String, String> script : target.scriptTexts(scripts).entrySet()) {
+            List<SchemaReferences.Reference> references = SchemaReferences.inScript(script.getValue(), sandbox, unconfined);
+            if (!references.isEmpty()) {
+                SchemaReferences.Reference first = references.get(0);
+                String reach = first.schemas().contains("?") ? "runs SQL that is only known when it runs, and Ferry's account may"
+                        + " not create a user confined to the sandbox" : "reaches " + String.join(", ", first.schemas());
+                return Optional.of(new FerryException(ErrorCode.VALIDATION_FAILED, script.getKey() + " line " + first.line()
+                        + " " + reach + " (" + (first.statement().length() > 200 ? first.statement().substring(0, 200) + "…" : first.statement())
+                        + "): in the sandbox that would change another schema, so nothing was run. validate only runs scripts"
+                        + " that stay in their schema (no USE, no schema-qualified names).", script.getKey(),
+                        Map.of("line", first.line(), "schemas", List.copyOf(first.schemas())), null));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Set<String> touchedTables(TargetDatabase target, List<String> scripts) {
@@ -414,16 +451,6 @@ public class SandboxValidator {
 
 
 
-    private static String serverMessage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return " (" + sql.getMessage() + ")";
-            }
-        }
-        return "";
-    }
-
-
 
     private static String single(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -432,9 +459,6 @@ public class SandboxValidator {
         }
     }
 
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().filter(l -> !l.isBlank()).findFirst().orElse(message);
-    }
 
     /**
      * {@code folder/name} with the name made a plain file name: request ids and table names become

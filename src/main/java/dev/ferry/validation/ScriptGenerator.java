@@ -16,7 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.jboss.logging.Logger;
 
+import dev.ferry.migration.FlywayResults;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.migration.PlannedScript;
 import dev.ferry.migration.TargetDatabase;
@@ -30,6 +33,8 @@ import dev.ferry.problem.FerryException;
  */
 @ApplicationScoped
 public class ScriptGenerator {
+
+    private static final Logger LOG = Logger.getLogger(ScriptGenerator.class);
 
     private final MigrationRunner migrations;
     private final ValidationConfig config;
@@ -50,12 +55,26 @@ public class ScriptGenerator {
             throw new FerryException(ErrorCode.INVALID_REQUEST, "options.name must be 1-100 characters of [A-Za-z0-9_]");
         }
         TargetDatabase target = migrations.target(targetName);
+        List<String> allowed = target.config().generateFrom().orElse(List.of());
+        if (!allowed.contains(reference)) {
+            throw FerryException.badField("options.from", allowed.isEmpty()
+                    ? "target '" + targetName + "' has no reference schemas (ferry.targets." + targetName + ".generate-from)"
+                    : "must be one of the target's reference schemas " + allowed);
+        }
         try (Connection connection = target.connection(); Sandbox sandbox = Sandbox.create(connection, targetName)) {
             requireSchema(connection, reference);
             try {
                 target.flywayOnSchema(sandbox.name(), Optional.empty()).migrate();
+            } catch (FlywayMigrateException e) {
+                // Flyway's report carries the SQL and file paths: those go to the log, the caller gets the script and the server's words.
+                LOG.warnf(e, "generate on %s: the scripts do not apply to an empty schema", targetName);
+                String script = e.getMigration() == null ? null : e.getMigration().getScript();
+                throw new FerryException(ErrorCode.MIGRATION_FAILED, (script == null ? "A script" : script)
+                        + " does not apply to an empty schema: " + FlywayResults.serverMessage(e), script, Map.of(), null);
             } catch (FlywayException e) {
-                throw new FerryException(ErrorCode.MIGRATION_FAILED, "The scripts do not apply to an empty schema: " + e.getMessage());
+                LOG.warnf(e, "generate on %s: the scripts do not apply to an empty schema", targetName);
+                throw new FerryException(ErrorCode.MIGRATION_FAILED, "The scripts do not apply to an empty schema (the log has Flyway's"
+                        + " report)");
             }
             String history = target.config().historyTable();
             SchemaDiff.Scripts diff = SchemaDiff.between(SchemaSnapshot.read(connection, sandbox.name(), history),
@@ -71,7 +90,8 @@ public class ScriptGenerator {
             writeArtifacts(requestId, forward, undo);
             return List.of(forward, undo);
         } catch (SQLException e) {
-            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "generate lost the target: " + e.getMessage());
+            LOG.warnf(e, "generate on %s lost the target", targetName);
+            throw new FerryException(ErrorCode.TARGET_UNAVAILABLE, "generate lost the target database; the log has the details");
         }
     }
 
@@ -106,7 +126,8 @@ public class ScriptGenerator {
                 Files.writeString(folder.resolve(script.script()), script.sql());
             }
         } catch (IOException e) {
-            throw new FerryException(ErrorCode.INTERNAL_ERROR, "Cannot write the generated scripts to " + folder + ": " + e.getMessage());
+            LOG.errorf(e, "Cannot write the generated scripts to %s", folder);
+            throw new FerryException(ErrorCode.INTERNAL_ERROR, "Cannot write the generated scripts to the artifacts folder");
         }
     }
 }

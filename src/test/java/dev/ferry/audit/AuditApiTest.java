@@ -117,14 +117,25 @@ class AuditApiTest {
 
     @Test
     void viewersSeeMaskedEmailsOperatorsFullOnes() {
-        String viewerEmail = given().auth().oauth2(TestTokens.viewer()).queryParam("runId", RUN).queryParam("emailPrefix", "gen11@")
-                .get("/api/audit/user-authid").then().statusCode(200).extract().path("items[0].email");
+        long id = given().auth().oauth2(TestTokens.operator()).queryParam("runId", RUN).queryParam("emailPrefix", "gen11@")
+                .get("/api/audit/user-authid").then().statusCode(200).extract().jsonPath().getLong("items[0].id");
+        String viewerEmail = given().auth().oauth2(TestTokens.viewer()).get("/api/audit/user-authid/" + id).then().statusCode(200)
+                .extract().path("email");
         String operatorEmail = given().auth().oauth2(TestTokens.operator()).queryParam("runId", RUN).queryParam("emailPrefix", "gen11@")
                 .get("/api/audit/user-authid").then().statusCode(200).extract().path("items[0].email");
         assertThat(viewerEmail).isEqualTo("g***@example.org");
         assertThat(operatorEmail).isEqualTo("gen11@example.org");
         String csv = given().auth().oauth2(TestTokens.viewer()).queryParam("runId", RUN).get("/api/audit/user-authid/export.csv").asString();
         assertThat(csv).contains("g***@example.org").doesNotContain("gen11@example.org");
+    }
+
+    @Test
+    void viewersCannotFilterByEmailSoMaskingHolds() {
+        // One character at a time, emailPrefix would give the masked address away.
+        for (String path : List.of("/api/audit/user-authid", "/api/audit/user-authid/export.csv")) {
+            problem(given().auth().oauth2(TestTokens.viewer()).queryParam("runId", RUN).queryParam("emailPrefix", "gen11@").get(path),
+                    403, "FORBIDDEN");
+        }
     }
 
     @Test
@@ -209,6 +220,26 @@ class AuditApiTest {
         var result = KafkaTestClient.get().awaitResult(requestId, Duration.ofSeconds(60));
         assertThat(result.path("action").asText()).isEqualTo("backfill");
         assertThat(result.path("target").asText()).isEqualTo("kratos");
+    }
+
+    @Test
+    void aRetryOfARowThatIsNotFailedOrIsStillBeingRetriedIsA409() throws SQLException {
+        problem(given().spec(TestTokens.asOperator()).post("/api/audit/user-authid/" + id("gen12@example.org") + "/retry"), 409,
+                "NOT_RETRYABLE");
+
+        long row = id("gen14@example.org");
+        // A retry of this row that is still running.
+        try (Connection c = TestInfrastructure.connect("ferry_test"); PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_request"
+                + " (request_id, action, target, status, payload, received_at, started_at, instance, heartbeat_at)"
+                + " VALUES (?, 'backfill', 'kratos', 'RUNNING', '{}', UTC_TIMESTAMP(), UTC_TIMESTAMP(), 'elsewhere', UTC_TIMESTAMP())")) {
+            ps.setString(1, "retry-" + row + "-1");
+            ps.executeUpdate();
+        }
+        problem(given().spec(TestTokens.asOperator()).post("/api/audit/user-authid/" + row + "/retry"), 409, "NOT_RETRYABLE");
+
+        TestInfrastructure.execute("ferry_test", "UPDATE ferry_request SET status = 'SUCCEEDED' WHERE request_id = 'retry-" + row + "-1'");
+        given().spec(TestTokens.asOperator()).post("/api/audit/user-authid/" + row + "/retry").then().statusCode(202)
+                .header("Location", org.hamcrest.Matchers.endsWith("/retry-" + row + "-2"));
     }
 
     @Test

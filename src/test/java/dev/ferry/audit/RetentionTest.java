@@ -75,7 +75,8 @@ class RetentionTest {
         assertThat(emails(csvRun)).hasSize(4);
 
         String dropRun = seed();
-        retention(Map.of("dryRun", false, "policy", "drop", "includeUnresolved", true)).then().statusCode(200);
+        long toDrop = retention(Map.of("dryRun", true, "policy", "drop", "includeUnresolved", true)).jsonPath().getLong("rows");
+        retention(Map.of("dryRun", false, "policy", "drop", "includeUnresolved", true, "expectRows", toDrop)).then().statusCode(200);
         assertThat(emails(dropRun)).containsExactlyInAnyOrder("young-success", "young-failed", "young-resolved");
         assertThat(archived(dropRun)).isEmpty();
 
@@ -84,6 +85,65 @@ class RetentionTest {
                 .statusCode(400);
         assertThat(count("ferry_test", "SELECT COUNT(*) FROM ferry_request WHERE action = 'retention' AND status = 'SUCCEEDED'"))
                 .isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aBooleanThatIsNotTrueOrFalseIsRefusedAndNothingIsDeleted() throws Exception {
+        String run = seed();
+        for (String loose : List.of("1", "yes", "on", "TRUE")) {
+            retention(Map.of("dryRun", loose, "policy", "drop", "includeUnresolved", "true")).then().statusCode(400)
+                    .body("code", org.hamcrest.Matchers.equalTo("INVALID_REQUEST"))
+                    .body("errors[0].field", org.hamcrest.Matchers.equalTo("dryRun"));
+        }
+        retention(Map.of("dryRun", "false", "includeUnresolved", "1")).then().statusCode(400);
+        // An empty value is no value: the default, a dry run.
+        assertThat(retention(Map.of("dryRun", "", "policy", "drop", "includeUnresolved", "true")).then().statusCode(200).extract()
+                .jsonPath().getBoolean("dryRun")).isTrue();
+        given().auth().oauth2(TestTokens.operator()).queryParam("unresolvedOnly", "1").get("/api/audit/user-authid").then().statusCode(400);
+        assertThat(emails(run)).hasSize(6);
+    }
+
+    @Test
+    void aDestructiveRunMustNameTheCountItsDryRunReported() throws Exception {
+        String run = seed();
+        Map<String, Object> drop = Map.of("dryRun", false, "policy", "drop", "includeUnresolved", true);
+        retention(drop).then().statusCode(428).body("code", org.hamcrest.Matchers.equalTo("PRECONDITION_REQUIRED"));
+        long rows = retention(Map.of("dryRun", true, "policy", "drop", "includeUnresolved", true)).jsonPath().getLong("rows");
+        Map<String, Object> wrong = new java.util.HashMap<>(drop);
+        wrong.put("expectRows", rows + 1);
+        retention(wrong).then().statusCode(409).body("code", org.hamcrest.Matchers.equalTo("ROW_COUNT_MISMATCH"));
+        assertThat(emails(run)).hasSize(6);
+        Map<String, Object> unresolved = Map.of("dryRun", false, "policy", "archive-table", "includeUnresolved", true);
+        retention(unresolved).then().statusCode(428);
+        assertThat(emails(run)).hasSize(6);
+
+        Map<String, Object> right = new java.util.HashMap<>(drop);
+        right.put("expectRows", rows);
+        retention(right).then().statusCode(200);
+        assertThat(emails(run)).containsExactlyInAnyOrder("young-success", "young-failed", "young-resolved");
+    }
+
+    @Test
+    void aRowTheArchiveHoldsDifferentlyIsNeverDeleted() throws Exception {
+        String run = seed();
+        long id = Long.parseLong(strings("SELECT id FROM user_authid_backfill_audit WHERE run_id = '" + run + "' AND email = 'old-success'")
+                .get(0));
+        // A copy under the same id that is not this row (an older archive, a restored backup).
+        TestInfrastructure.execute(SCHEMA, "INSERT INTO user_authid_backfill_audit_archive (id, run_id, user_id, email, resolution_status,"
+                + " attempts, attempted_at, archived_at) VALUES (" + id + ", 'someone-else', 'u', 'other@example.org', 'success', 1,"
+                + " UTC_TIMESTAMP(), UTC_TIMESTAMP())");
+        try {
+            retention(Map.of("dryRun", false, "policy", "archive-table")).then().statusCode(409)
+                    .body("code", org.hamcrest.Matchers.equalTo("ARCHIVE_MISMATCH"));
+            assertThat(emails(run)).contains("old-success");
+            assertThat(count("ferry_test", "SELECT COUNT(*) FROM ferry_request WHERE action = 'retention' AND status = 'FAILED'"))
+                    .isPositive();
+        } finally {
+            TestInfrastructure.execute(SCHEMA, "DELETE FROM user_authid_backfill_audit_archive WHERE id = " + id
+                    + " AND run_id = 'someone-else'");
+        }
+        retention(Map.of("dryRun", false, "policy", "archive-table")).then().statusCode(200);
+        assertThat(archived(run)).contains("old-success");
     }
 
     private static Response retention(Map<String, Object> params) {

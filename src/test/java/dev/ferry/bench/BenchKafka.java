@@ -34,6 +34,8 @@ final class BenchKafka implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final Map<String, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
     private final Thread poller;
+    /** Requests carry an operator's token, as a pipeline's would; one token serves the whole run. */
+    private final String operatorToken = "Bearer " + dev.ferry.support.TestTokens.operator();
     private volatile boolean running = true;
 
     BenchKafka(String bootstrap) throws Exception {
@@ -75,7 +77,9 @@ final class BenchKafka implements AutoCloseable {
     JsonNode call(String requestId, String target, String json, Duration timeout) throws Exception {
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         waiting.put(requestId, result);
-        producer.send(new ProducerRecord<>("migration-requests", target, json));
+        ProducerRecord<String, String> record = new ProducerRecord<>("migration-requests", target, json);
+        record.headers().add("authorization", operatorToken.getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
         return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

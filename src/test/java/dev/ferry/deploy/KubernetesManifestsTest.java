@@ -52,7 +52,7 @@ class KubernetesManifestsTest {
     @Test
     void everyKindADeploymentNeedsIsThere() {
         assertThat(DOCS.stream().map(d -> (String) d.get("kind"))).contains("Deployment", "Service", "ConfigMap", "Secret",
-                "PodDisruptionBudget", "NetworkPolicy", "KafkaTopic", "Job");
+                "PodDisruptionBudget", "NetworkPolicy", "KafkaTopic", "KafkaUser", "Job");
     }
 
     @Test
@@ -151,6 +151,75 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void onlyThePipelineAndFerryMayWriteRequestsAndFerryConnectsWithItsOwnCredentials() throws IOException {
+        Set<String> writers = new HashSet<>();
+        for (Map<String, Object> user : DOCS.stream().filter(d -> "KafkaUser".equals(d.get("kind"))).toList()) {
+            assertThat(map(map(user, "spec"), "authentication")).containsEntry("type", "scram-sha-512");
+            for (Map<String, Object> acl : list(map(map(user, "spec"), "authorization"), "acls")) {
+                if ("migration-requests".equals(map(acl, "resource").get("name")) && ((List<String>) acl.get("operations")).contains("Write")) {
+                    writers.add((String) map(user, "metadata").get("name"));
+                }
+            }
+        }
+        assertThat(writers).containsExactlyInAnyOrder("ferry", "ferry-pipeline");
+        Map<String, Object> requests = one("KafkaTopic", "migration-requests");
+        assertThat(map(map(requests, "spec"), "config")).containsEntry("message.timestamp.type", "LogAppendTime");
+
+        Map<String, Object> container = list(map(map(map(one("Deployment", "ferry"), "spec"), "template"), "spec"), "containers").get(0);
+        Map<String, Object> env = new java.util.HashMap<>();
+        list(container, "env").forEach(e -> env.put((String) e.get("name"), e.get("value") != null ? e.get("value") : e.get("valueFrom")));
+        assertThat(env).containsEntry("FERRY_KAFKA_SECURITY_PROTOCOL", "SASL_SSL").containsEntry("FERRY_KAFKA_USERNAME", "ferry");
+        assertThat(map((Map<String, Object>) env.get("FERRY_KAFKA_PASSWORD"), "secretKeyRef")).containsEntry("name", "ferry");
+        assertThat(APP.getProperty("%prod.kafka.sasl.jaas.config")).contains("${FERRY_KAFKA_USERNAME").contains("${FERRY_KAFKA_PASSWORD");
+        assertThat(APP.getProperty("%prod.kafka.security.protocol")).contains("${FERRY_KAFKA_SECURITY_PROTOCOL");
+        Properties deployed = configMap();
+        assertThat(deployed.getProperty("mp.jwt.verify.audiences")).isNotBlank();
+        assertThat(APP.getProperty("%prod.mp.jwt.verify.audiences")).contains("${FERRY_JWT_AUDIENCE");
+        assertThat(deployed.getProperty("kafka.bootstrap.servers")).endsWith(":9093");
+        assertThat(APP.getProperty("ferry.identity.record-tokens")).contains(":true}");
+    }
+
+    @Test
+    void theNetworkPolicyNamesEveryPeerAndNoOtherPodMayCallFerry() {
+        Map<String, Object> spec = map(one("NetworkPolicy", "ferry"), "spec");
+        for (Map<String, Object> rule : list(spec, "egress")) {
+            assertThat(list(rule, "to")).as("egress rule %s names its destinations", rule).isNotEmpty();
+            list(rule, "to").forEach(peer -> assertThat(peer).containsKeys("namespaceSelector", "podSelector"));
+        }
+        Set<Object> egressPorts = new HashSet<>();
+        list(spec, "egress").forEach(rule -> list(rule, "ports").forEach(p -> egressPorts.add(p.get("port"))));
+        assertThat(egressPorts).contains(53, 3306, 9093, 4434).doesNotContain(9092);
+        for (Map<String, Object> rule : list(spec, "ingress")) {
+            for (Map<String, Object> peer : list(rule, "from")) {
+                Map<String, Object> pods = map(peer, "podSelector");
+                assertThat(pods).as("an ingress peer selects pods by label, not every pod: %s", peer).isNotNull();
+                assertThat(map(pods, "matchLabels")).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void validationArtifactsHaveAVolumeOfTheirOwnAndARetention() throws IOException {
+        Properties deployed = configMap();
+        String dir = deployed.getProperty("ferry.validation.artifacts-dir");
+        assertThat(dir).doesNotStartWith("/tmp");
+        assertThat(deployed.getProperty("ferry.validation.artifacts-retention")).isNotBlank();
+        Map<String, Object> pod = map(map(map(one("Deployment", "ferry"), "spec"), "template"), "spec");
+        Map<String, Object> mount = list(list(pod, "containers").get(0), "volumeMounts").stream()
+                .filter(m -> dir.equals(m.get("mountPath"))).findFirst().orElseThrow(() -> new AssertionError("no volume at " + dir));
+        Map<String, Object> volume = list(pod, "volumes").stream().filter(v -> mount.get("name").equals(v.get("name"))).findFirst()
+                .orElseThrow();
+        assertThat(map(volume, "emptyDir")).containsKey("sizeLimit");
+    }
+
+    private static Properties configMap() throws IOException {
+        Properties deployed = new Properties();
+        deployed.load(new StringReader((String) map(one("ConfigMap", "ferry-config"), "data").get("application.properties")));
+        return deployed;
+    }
+
+    @Test
     void alertRulesUseMetricsFerryPublishes() throws IOException {
         String code;
         try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
@@ -181,6 +250,9 @@ class KubernetesManifestsTest {
         }
         if (key.startsWith("ferry.kratos.")) {
             return hasProperty(KratosConfig.class, key.substring("ferry.kratos.".length()));
+        }
+        if (key.startsWith("ferry.identity.")) {
+            return hasProperty(dev.ferry.identity.IdentityConfig.class, key.substring("ferry.identity.".length()));
         }
         if (key.startsWith("ferry.validation.")) {
             return hasProperty(dev.ferry.validation.ValidationConfig.class, key.substring("ferry.validation.".length()));

@@ -124,6 +124,19 @@ class ScriptLinterTest {
     }
 
     @Test
+    void crossSchema() throws SQLException {
+        assertThat(rules("USE mysql;")).containsExactly("cross-schema");
+        assertThat(rules("DELETE FROM ferry_test.ferry_request WHERE request_id = 'x';")).containsExactly("cross-schema");
+        assertThat(rules("INSERT INTO `other db`.`t` (id) VALUES (1);")).containsExactly("cross-schema");
+        assertThat(rules("CREATE TABLE copy LIKE other.filled;")).containsExactly("cross-schema");
+        assertThat(lint("UPDATE filled SET name = 'x' WHERE id = 1;\nCALL audit.log_change(1);").get(0).line()).isEqualTo(2);
+        // The target's own schema, aliases, and dots inside strings or comments reach nothing else.
+        assertThat(rules("UPDATE ferry_test_lint.filled SET name = 'a.b' WHERE id = 1;")).isEmpty();
+        assertThat(rules("UPDATE filled f JOIN empty_one e ON f.id = e.id SET f.name = 'x' WHERE f.id > 0;")).isEmpty();
+        assertThat(rules("INSERT INTO filled (id, name) SELECT e.id, 'from other.t' FROM empty_one e; -- see other.t")).isEmpty();
+    }
+
+    @Test
     void statementsTheParserCannotReadStillGetCheckedByPattern() throws SQLException {
         assertThat(rules("DROP TABLE IF EXISTS a, b CASCADE /* odd */ ;")).containsExactly("drop-table");
         assertThat(rules("ALTER TABLE filled DROP COLUMN name, ALGORITHM=INSTANT, SOMETHING_NEW=1;")).containsExactly("drop-column");

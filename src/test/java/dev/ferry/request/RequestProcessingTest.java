@@ -290,12 +290,14 @@ class RequestProcessingTest {
         }
         try (Connection ledger = TestInfrastructure.connect("ferry_test");
                 PreparedStatement ps = ledger.prepareStatement("INSERT INTO ferry_request (request_id, action, target, status,"
-                        + " payload, received_at, started_at, instance, heartbeat_at) VALUES (?, 'migrate', 'recovery', 'RUNNING', '{}',"
+                        + " payload, received_at, started_at, instance, heartbeat_at) VALUES (?, 'migrate', 'recovery', 'RUNNING', ?,"
                         + " ?, ?, 'dead-instance', ?)")) {
             ps.setString(1, id);
-            ps.setObject(2, started);
+            // The request as the dead instance stored it (a re-sent id is compared with it).
+            ps.setString(2, "{\"requestId\":\"" + id + "\",\"action\":\"migrate\",\"target\":\"recovery\"}");
             ps.setObject(3, started);
             ps.setObject(4, started);
+            ps.setObject(5, started);
             ps.executeUpdate();
         }
 

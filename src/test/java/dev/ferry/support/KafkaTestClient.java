@@ -106,9 +106,19 @@ public final class KafkaTestClient implements AutoCloseable {
         send(key, json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Publishes a record as an operator would: with an operator's bearer token in its authorization header. */
     public void send(String key, byte[] value) {
+        sendWithAuthorization(key, value, "Bearer " + TestTokens.operator());
+    }
+
+    /** Publishes a record with this authorization header, or none when {@code authorization} is null. */
+    public void sendWithAuthorization(String key, byte[] value, String authorization) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(prefix + "migration-requests", key, value);
+        if (authorization != null) {
+            record.headers().add("authorization", authorization.getBytes(StandardCharsets.UTF_8));
+        }
         try {
-            producer.send(new ProducerRecord<>(prefix + "migration-requests", key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Could not publish a test request", e);
         }

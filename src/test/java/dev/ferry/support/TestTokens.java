@@ -26,6 +26,11 @@ public final class TestTokens {
         return keys().token(user, roles, validFor);
     }
 
+    /** A token minted for {@code audience} (null: no {@code aud} claim); negative {@code validFor} gives an expired one. */
+    public static String withRoles(String user, List<String> roles, Duration validFor, String audience) {
+        return keys().token(user, roles, validFor, audience);
+    }
+
     /** The public key that verifies these tokens, Base64 (the body of a PEM file). */
     public static String publicKey() {
         return keys().publicKey();

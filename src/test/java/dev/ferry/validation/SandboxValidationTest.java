@@ -38,7 +38,7 @@ class SandboxValidationTest {
 
     @BeforeAll
     static void applyV1() {
-        for (String target : List.of("validated", "corrupting", "capturable", "sampled")) {
+        for (String target : List.of("validated", "corrupting", "capturable", "sampled", "escaping", "sneaking")) {
             String id = "v1-" + target + "-" + UUID.randomUUID();
             KafkaTestClient.get().request(id, "migrate", target, Map.of("toVersion", "1"));
             assertThat(KafkaTestClient.get().awaitResult(id, WAIT).path("status").asText()).isEqualTo("SUCCEEDED");
@@ -79,6 +79,13 @@ class SandboxValidationTest {
         assertThat(kafka.awaitAlerts(result.path("requestId").asText(), 1, WAIT).get(0).path("kind").asText())
                 .isEqualTo("validation-mismatch");
         assertThat(count("ferry_test", "SELECT COUNT(*) FROM ferry_validated_script WHERE target = 'corrupting'")).isZero();
+        // The differing rows are live data: a viewer reads them with every email masked.
+        String asViewer = io.restassured.RestAssured.given().auth().oauth2(dev.ferry.support.TestTokens.viewer())
+                .get("/api/requests/" + result.path("requestId").asText()).then().statusCode(200).extract().asString();
+        assertThat(asViewer).contains("b***@example.org").doesNotContain("bob@example.org");
+        String asOperator = io.restassured.RestAssured.given().auth().oauth2(dev.ferry.support.TestTokens.operator())
+                .get("/api/requests/" + result.path("requestId").asText()).then().statusCode(200).extract().asString();
+        assertThat(asOperator).contains("bob@example.org");
         assertThat(sandboxes()).isEmpty();
     }
 
@@ -154,6 +161,39 @@ class SandboxValidationTest {
     }
 
     /** Everything a write could change: table checksums and the history. */
+    @Test
+    void aPendingScriptThatNamesTheLiveSchemaIsRefusedBeforeItRuns() throws Exception {
+        String before = fingerprint("ferry_test_escaping");
+
+        JsonNode result = send("validate", "escaping", Map.of());
+
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("VALIDATION_FAILED");
+        assertThat(result.path("error").path("migration").asText()).isEqualTo("V2__reaches_live.sql");
+        assertThat(result.path("error").path("details").path("line").asInt()).isEqualTo(3);
+        assertThat(result.path("error").path("message").asText()).contains("DELETE FROM ferry_test_escaping.account");
+        assertThat(fingerprint("ferry_test_escaping")).isEqualTo(before);
+        assertThat(sandboxes()).isEmpty();
+    }
+
+    @Test
+    void aPendingScriptThatReachesTheLiveSchemaAtRunTimeCannotChangeIt() throws Exception {
+        String before = fingerprint("ferry_test_sneaking");
+
+        JsonNode result = send("validate", "sneaking", Map.of());
+
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("VALIDATION_FAILED");
+        assertThat(result.path("error").path("migration").asText()).isEqualTo("V2__reaches_live_at_run_time.sql");
+        // Run as a user confined to the sandbox, it is denied; where Ferry may not create one (the embedded
+        // server runs without grant tables), it is refused before it runs.
+        assertThat(result.path("error").path("message").asText()).containsAnyOf("denied", "only known when it runs");
+        assertThat(fingerprint("ferry_test_sneaking")).isEqualTo(before);
+        assertThat(count("ferry_test_sneaking", "SELECT COUNT(*) FROM account")).isEqualTo(3);
+        assertThat(sandboxes()).isEmpty();
+        assertThat(count("mysql", "SELECT COUNT(*) FROM mysql.user WHERE user LIKE 'ferry\\_sbx\\_%'")).isZero();
+    }
+
     private static String fingerprint(String schema) throws SQLException {
         try (Connection c = TestInfrastructure.connect(schema); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("CHECKSUM TABLE account, flyway_schema_history EXTENDED")) {

@@ -59,6 +59,16 @@ class ScriptGeneratorTest {
         assertThat(result.path("plan").get(0).path("description").asText()).startsWith("no differences");
     }
 
+    @Test
+    void onlyTheTargetsReferenceSchemasMayBeComparedWith() {
+        for (String schema : new String[] { "ferry_test", "mysql", "information_schema" }) {
+            JsonNode refused = generate(schema);
+            assertThat(refused.path("status").asText()).as(schema).isEqualTo("REJECTED");
+            assertThat(refused.path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
+            assertThat(refused.path("error").path("message").asText()).contains("options.from").contains("ferry_test_genref");
+        }
+    }
+
     private JsonNode generate(String from) {
         String id = "generate-" + UUID.randomUUID();
         kafka.request(id, "generate", "gen", Map.of("options", Map.of("from", from, "name", "catalogue")));
