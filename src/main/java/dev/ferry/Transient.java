@@ -34,8 +34,7 @@ public final class Transient {
                     || t instanceof java.util.concurrent.TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException
                     || t instanceof org.apache.kafka.common.errors.RetriableException
                     || t instanceof java.sql.SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
-                            // Agroal's pool, waiting for a connection the server does not give: no SQLState of its own.
-                            || sql.getSQLState() == null && String.valueOf(sql.getMessage()).contains("acquisition timeout"))) {
+                            || sql.getSQLState() == null && poolTimeout(sql.getMessage()))) {
                 return true;
             }
             if (t.getCause() == t) {
@@ -43,6 +42,14 @@ public final class Transient {
             }
         }
         return false;
+    }
+
+    /**
+     * A pool that waited for a connection the server did not give (Agroal's, MariaDB's): a plain
+     * SQLException without SQLState, known only by its words.
+     */
+    private static boolean poolTimeout(String message) {
+        return message != null && (message.contains("acquisition timeout") || message.contains("No connection available within"));
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.ferry.migration;
 
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -62,10 +60,9 @@ public final class FlywayResults {
     }
 
     static FerryException translate(FlywayException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException) {
-                return FerryException.targetUnavailable("Cannot reach the target database", t);
-            }
+        // A lost, refused or timed-out connection is the target being away, not a script failing.
+        if (dev.ferry.Transient.is(e)) {
+            return FerryException.targetUnavailable("Cannot reach the target database", e);
         }
         return new FerryException(ErrorCode.MIGRATION_FAILED, serverMessage(e), null, Map.of(), e);
     }
