@@ -1,1 +1,2 @@
 CREATE TABLE scratch (id INT NOT NULL PRIMARY KEY);
+INSERT INTO scratch (id) VALUES (1);

@@ -192,13 +192,23 @@ public class MigrationRunner {
     }
 
     static List<LintFinding> lint(TargetDatabase target, List<ScriptCatalog.Script> scripts) {
+        return lint(target, scripts, Map.of());
+    }
+
+    /**
+     * The findings of scripts that run one after the other: each statement is judged against the
+     * target as the statements before it leave it. {@code purposes} names, per script, what it exists
+     * to remove (an undo script's own V script's tables and columns).
+     */
+    static List<LintFinding> lint(TargetDatabase target, List<ScriptCatalog.Script> scripts, Map<String, java.util.Set<String>> purposes) {
         if (scripts.isEmpty()) {
             return List.of();
         }
         try (Connection connection = target.connection()) {
-            ScriptLinter.TargetFacts facts = ScriptLinter.liveFacts(connection);
+            BatchFacts facts = new BatchFacts(ScriptLinter.liveFacts(connection));
             List<LintFinding> findings = new ArrayList<>();
-            scripts.forEach(s -> findings.addAll(target.linter().lint(s.name(), s.text(), facts)));
+            scripts.forEach(s -> findings.addAll(target.linter().lint(s.name(), s.text(), facts,
+                    purposes.getOrDefault(s.name(), java.util.Set.of()))));
             return findings;
         } catch (SQLException e) {
             throw FerryException.targetUnavailable("Cannot read the target for lint", e);

@@ -18,8 +18,8 @@ public final class SchemaReferences {
     /** A qualified object name after a keyword that names a table, view, routine or trigger. */
     private static final Pattern QUALIFIED = Pattern.compile("(?i)\\b(?:FROM|JOIN|INTO|UPDATE|TABLE|TABLES|REFERENCES|EXISTS|VIEW"
             + "|PROCEDURE|FUNCTION|TRIGGER|CALL|LIKE|TO)\\s+" + NAME + "\\s*\\.\\s*" + "(?:`|[A-Za-z0-9_$])");
-    /** SQL whose text is only known when it runs: a prepared statement, or a routine's body. */
-    private static final Pattern UNSEEN = Pattern.compile("(?is)^\\s*(PREPARE|EXECUTE|CALL)\\b");
+    /** SQL whose text is only known when it runs: a prepared statement. */
+    private static final Pattern UNSEEN = Pattern.compile("(?is)^\\s*(PREPARE|EXECUTE)\\b");
     private static final Pattern LITERALS = Pattern.compile("'(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\"");
 
     private SchemaReferences() {
@@ -43,8 +43,8 @@ public final class SchemaReferences {
 
     /**
      * Every statement of {@code script} that reaches a schema other than {@code own}; with
-     * {@code unseenToo}, also every statement whose SQL is only known when it runs (PREPARE, EXECUTE,
-     * CALL), reported as reaching {@code "?"}.
+     * {@code unseenToo}, also every statement whose SQL is only known when it runs (PREPARE, EXECUTE),
+     * reported as reaching {@code "?"}.
      */
     public static java.util.List<Reference> inScript(String script, String own, boolean unseenToo) {
         java.util.List<Reference> references = new java.util.ArrayList<>();

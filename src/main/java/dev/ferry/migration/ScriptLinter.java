@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,10 +74,22 @@ final class ScriptLinter {
     }
 
     List<LintFinding> lint(String scriptName, String script, TargetFacts facts) {
+        return lint(scriptName, script, facts, Set.of());
+    }
+
+    /**
+     * Findings of one script, each statement judged against the target as the statements before it
+     * (in this script and, when {@code facts} is a batch, in the scripts before it) will leave it.
+     * {@code purpose} names what the script exists to remove ({@code table} or {@code table.column}),
+     * as an undo script removes what its own {@code V} script created: removing those is no finding.
+     */
+    List<LintFinding> lint(String scriptName, String script, TargetFacts facts, Set<String> purpose) {
+        BatchFacts batch = facts instanceof BatchFacts b ? b : new BatchFacts(facts);
         Map<LintRule, String> waivers = waivers(script);
         List<LintFinding> findings = new ArrayList<>();
         for (SqlStatements.Statement statement : SqlStatements.split(script)) {
             String sql = SqlStatements.withoutComments(statement.sql());
+            List<Runnable> effects = new ArrayList<>();
             List<Hit> hits = new ArrayList<>();
             java.util.Set<String> elsewhere = SchemaReferences.outside(sql, facts.schema());
             if (!elsewhere.isEmpty()) {
@@ -84,53 +97,97 @@ final class ScriptLinter {
             }
             if (MAY_HIT.matcher(sql).lookingAt()) { // CREATE TABLE, INSERT, SELECT...: no other rule applies, and parsing costs ms
                 try {
-                    hits.addAll(parsed(CCJSqlParserUtil.parse(sql), sql, facts));
+                    hits.addAll(parsed(CCJSqlParserUtil.parse(sql), sql, batch, effects));
                 } catch (JSQLParserException | RuntimeException e) {
                     hits.addAll(byPattern(sql));
                 }
             }
             for (Hit hit : hits) {
                 LintSeverity severity = severities.getOrDefault(hit.rule(), hit.rule().defaultSeverity());
-                if (severity == LintSeverity.OFF) {
+                if (severity == LintSeverity.OFF || hit.removes(purpose)) {
                     continue;
+                }
+                String detail = hit.detail();
+                Optional<String> harmless = DATA_RULES.contains(hit.rule()) ? harmless(hit, batch) : Optional.empty();
+                if (harmless.isPresent() && severity == LintSeverity.BLOCK) {
+                    severity = LintSeverity.WARN;
+                    detail += "; not blocking: " + harmless.get();
                 }
                 String reason = waivers.get(hit.rule());
                 findings.add(new LintFinding(scriptName, statement.line(), hit.rule().id(), severity,
-                        hit.rule().description() + ": " + hit.detail(), reason == null ? null : Boolean.TRUE, reason));
+                        hit.rule().description() + ": " + detail, reason == null ? null : Boolean.TRUE, reason));
             }
+            effects.forEach(Runnable::run);
+            batch.ran(sql);
         }
         return findings;
     }
 
-    private record Hit(LintRule rule, String detail) {
+    /** The rules that protect data: they cannot hurt a table this run created, or one that holds no rows. */
+    private static final Set<LintRule> DATA_RULES = Set.of(LintRule.DROP_TABLE, LintRule.DROP_COLUMN, LintRule.RENAME, LintRule.TRUNCATE,
+            LintRule.DELETE_WITHOUT_WHERE, LintRule.UPDATE_WITHOUT_WHERE, LintRule.COLUMN_NARROWED);
+
+    private static Optional<String> harmless(Hit hit, BatchFacts batch) {
+        if (hit.table() == null) {
+            return Optional.empty(); // an unparsed statement: no table to judge by
+        }
+        if (batch.createdInBatch(hit.table(), hit.column())) {
+            return Optional.of((hit.column() != null && !batch.createdInBatch(hit.table(), null) ? "the column" : "the table")
+                    + " is created earlier in this run");
+        }
+        return batch.hasRows(hit.table()) ? Optional.empty() : Optional.of("the table holds no rows");
     }
 
-    private List<Hit> parsed(Statement statement, String sql, TargetFacts facts) {
+    /** A finding, with the table (and column) it is about when the statement was parsed. */
+    private record Hit(LintRule rule, String detail, String table, String column) {
+
+        Hit(LintRule rule, String detail) {
+            this(rule, detail, null, null);
+        }
+
+        boolean removes(Set<String> purpose) {
+            return table != null && !purpose.isEmpty() && (rule == LintRule.DROP_TABLE && purpose.contains(key(table))
+                    || rule == LintRule.DROP_COLUMN && column != null && purpose.contains(key(table) + "." + key(column)));
+        }
+
+        private static String key(String name) {
+            return unquote(name).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private List<Hit> parsed(Statement statement, String sql, BatchFacts facts, List<Runnable> effects) {
         List<Hit> hits = new ArrayList<>();
         if (statement instanceof Drop drop) {
             String type = drop.getType() == null ? "" : drop.getType().toUpperCase(Locale.ROOT);
             if (type.equals("TABLE") && !drop.isUsingTemporary()) {
-                hits.add(new Hit(LintRule.DROP_TABLE, "DROP TABLE " + drop.getName()));
+                // DROP TABLE a, b: judged by the first name (the pattern fallback covers the rest conservatively).
+                boolean several = sql.replaceAll("(?is)^\\s*DROP\\s+TABLE\\s+", "").contains(",");
+                hits.add(new Hit(LintRule.DROP_TABLE, "DROP TABLE " + drop.getName(), several ? null : unquote(drop.getName().getName()),
+                        null));
             } else if (type.equals("DATABASE") || type.equals("SCHEMA")) {
                 hits.add(new Hit(LintRule.DROP_DATABASE, "DROP " + type + " " + drop.getName()));
             }
         } else if (statement instanceof Truncate truncate) {
-            hits.add(new Hit(LintRule.TRUNCATE, "TRUNCATE " + truncate.getTable()));
+            hits.add(new Hit(LintRule.TRUNCATE, "TRUNCATE " + truncate.getTable(), unquote(truncate.getTable().getName()), null));
         } else if (statement instanceof Delete delete && delete.getWhere() == null) {
-            hits.add(new Hit(LintRule.DELETE_WITHOUT_WHERE, "DELETE FROM " + delete.getTable() + " has no WHERE"));
+            hits.add(new Hit(LintRule.DELETE_WITHOUT_WHERE, "DELETE FROM " + delete.getTable() + " has no WHERE",
+                    delete.getTable() == null ? null : unquote(delete.getTable().getName()), null));
         } else if (statement instanceof Update update && update.getWhere() == null) {
-            hits.add(new Hit(LintRule.UPDATE_WITHOUT_WHERE, "UPDATE " + update.getTable() + " has no WHERE"));
-        } else if (statement instanceof RenameTableStatement) {
-            hits.add(new Hit(LintRule.RENAME, "RENAME TABLE"));
+            hits.add(new Hit(LintRule.UPDATE_WITHOUT_WHERE, "UPDATE " + update.getTable() + " has no WHERE",
+                    update.getTable() == null ? null : unquote(update.getTable().getName()), null));
+        } else if (statement instanceof RenameTableStatement rename) {
+            String first = rename.getTableNames().iterator().hasNext()
+                    ? unquote(rename.getTableNames().iterator().next().getKey().getName()) : null;
+            hits.add(new Hit(LintRule.RENAME, "RENAME TABLE", rename.getTableNames().size() == 1 ? first : null, null));
         } else if (statement instanceof CreateIndex index) {
             indexHit(unquote(index.getTable().getName()), sql, facts, hits);
         } else if (statement instanceof Alter alter) {
-            alterHits(alter, sql, facts, hits);
+            alterHits(alter, sql, facts, hits, effects);
         }
         return hits;
     }
 
-    private void alterHits(Alter alter, String sql, TargetFacts facts, List<Hit> hits) {
+    private void alterHits(Alter alter, String sql, BatchFacts facts, List<Hit> hits, List<Runnable> effects) {
         String table = unquote(alter.getTable().getName());
         if (alter.getAlterExpressions() == null) {
             return;
@@ -138,14 +195,16 @@ final class ScriptLinter {
         for (AlterExpression e : alter.getAlterExpressions()) {
             AlterOperation op = e.getOperation();
             if (op == AlterOperation.DROP && e.getColumnName() != null && e.getIndex() == null && e.getConstraintName() == null) {
-                hits.add(new Hit(LintRule.DROP_COLUMN, "ALTER TABLE " + table + " DROP COLUMN " + unquote(e.getColumnName())));
+                hits.add(new Hit(LintRule.DROP_COLUMN, "ALTER TABLE " + table + " DROP COLUMN " + unquote(e.getColumnName()), table,
+                        unquote(e.getColumnName())));
             } else if (op == AlterOperation.RENAME || op == AlterOperation.RENAME_TABLE) {
-                hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " " + op.name().replace('_', ' ')));
+                hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " " + op.name().replace('_', ' '), table,
+                        op == AlterOperation.RENAME && e.getColumnOldName() != null ? unquote(e.getColumnOldName()) : null));
             } else if (op == AlterOperation.CHANGE && e.getColumnOldName() != null && e.getColDataTypeList() != null
                     && !e.getColDataTypeList().isEmpty()
                     && !unquote(e.getColumnOldName()).equalsIgnoreCase(unquote(e.getColDataTypeList().get(0).getColumnName()))) {
                 hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " CHANGE " + unquote(e.getColumnOldName()) + " to "
-                        + unquote(e.getColDataTypeList().get(0).getColumnName())));
+                        + unquote(e.getColDataTypeList().get(0).getColumnName()), table, unquote(e.getColumnOldName())));
             }
             if ((op == AlterOperation.MODIFY || op == AlterOperation.CHANGE) && e.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType column : e.getColDataTypeList()) {
@@ -153,11 +212,14 @@ final class ScriptLinter {
                             : column.getColumnName();
                     facts.columnType(table, unquote(current)).filter(before -> narrows(before, column.getColDataType()))
                             .ifPresent(before -> hits.add(new Hit(LintRule.COLUMN_NARROWED, table + "." + unquote(current) + " from "
-                                    + describe(before) + " to " + column.getColDataType())));
+                                    + describe(before) + " to " + column.getColDataType(), table, unquote(current))));
+                    // Later statements of the run see the column as this one leaves it.
+                    effects.add(() -> facts.columnRetyped(table, unquote(column.getColumnName()), typeOf(column.getColDataType())));
                 }
             }
             if (op == AlterOperation.ADD && e.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType column : e.getColDataTypeList()) {
+                    effects.add(() -> facts.columnAdded(table, unquote(column.getColumnName())));
                     String specs = column.getColumnSpecs() == null ? "" : String.join(" ", column.getColumnSpecs()).toUpperCase(Locale.ROOT);
                     if (specs.contains("NOT NULL") && !specs.contains("DEFAULT") && !specs.contains("AUTO_INCREMENT")
                             && facts.hasRows(table)) {
@@ -244,6 +306,22 @@ final class ScriptLinter {
                     || scale != null && before.scale() != null && scale < before.scale());
         }
         return false;
+    }
+
+    /** A type as a statement spells it, in the form information_schema would report it. */
+    private static ColumnType typeOf(ColDataType type) {
+        String spelled = type.getDataType() + (type.getArgumentsStringList() == null ? "" : "(" + String.join(",", type.getArgumentsStringList()) + ")");
+        Matcher m = DATA_TYPE.matcher(spelled);
+        if (!m.find()) {
+            return null;
+        }
+        String name = m.group(1).toLowerCase(Locale.ROOT);
+        Long first = m.group(2) == null ? null : parseLong(m.group(2));
+        if (name.equals("decimal") || name.equals("numeric")) {
+            return new ColumnType(name, null, first == null ? 10 : first.intValue(), m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
+        }
+        return new ColumnType(name, TEXT_LENGTH.containsKey(name) ? TEXT_LENGTH.get(name) : INTEGER_RANK.containsKey(name) ? null : first,
+                null, null);
     }
 
     private static final Map<String, Integer> INTEGER_RANK = Map.of("tinyint", 1, "smallint", 2, "mediumint", 3, "int", 4,

@@ -72,11 +72,21 @@ public class TargetResource {
             MigrationOutcome info = runner.info(name);
             List<AppliedMigration> scripts = info.migrations();
             // A baseline row counts as applied: a target adopted at version 170 has 170 versions behind it, not 0.
-            return new TargetView(name, info.versionAfter(), count(scripts, s -> s.isApplied() && !s.isFailed()),
+            return new TargetView(name, info.versionAfter(), appliedVersions(scripts),
                     count(scripts, s -> s == MigrationState.PENDING), count(scripts, MigrationState::isFailed), null);
         } catch (FerryException e) {
             return new TargetView(name, null, null, null, null, e.code().name() + ": " + e.getMessage());
         }
+    }
+
+    /** Versions the target holds: applied ones, and those a baseline stands for (below or at it), each once. */
+    private static int appliedVersions(List<AppliedMigration> scripts) {
+        return (int) scripts.stream().filter(m -> m.version() != null && isFlywayState(m.state()))
+                .filter(m -> {
+                    MigrationState state = MigrationState.valueOf(m.state());
+                    return state.isApplied() && !state.isFailed() || state == MigrationState.BELOW_BASELINE;
+                })
+                .map(AppliedMigration::version).distinct().count();
     }
 
     private static int count(List<AppliedMigration> scripts, Predicate<MigrationState> state) {

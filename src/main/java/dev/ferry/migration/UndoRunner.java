@@ -64,7 +64,7 @@ public class UndoRunner {
                 return MigrationOutcome.refused(versionBefore, List.of(), e);
             }
 
-            List<LintFinding> findings = new ArrayList<>(MigrationRunner.lint(target, undoScripts));
+            List<LintFinding> findings = new ArrayList<>(MigrationRunner.lint(target, undoScripts, purposes(target, chain, undoScripts)));
             findings.addAll(changedSinceApplied(target, chain, undoScripts));
             if (dryRun) {
                 List<PlannedScript> plan = new ArrayList<>();
@@ -155,6 +155,23 @@ public class UndoRunner {
                 + "DDL cannot be rolled back: " + ran + " ran, so version " + version + " is now recorded as failed and the target"
                 + " answers NEEDS_REPAIR. Finish or reverse the undo by hand, then send a repair request with a reason.", e.script,
                 Map.of("line", e.line, "statementsRun", List.copyOf(linesRun), "needsRepair", true), e);
+    }
+
+    /**
+     * What each undo script exists to remove: the tables and columns its own V script created. An undo
+     * that drops exactly those does its job; lint does not call that destructive.
+     */
+    private static Map<String, java.util.Set<String>> purposes(TargetDatabase target, List<MigrationInfo> chain,
+            List<ScriptCatalog.Script> undoScripts) {
+        Map<String, java.util.Set<String>> purposes = new java.util.HashMap<>();
+        ScriptCatalog.Index index = target.scripts().index();
+        for (int i = 0; i < chain.size(); i++) {
+            String forward = chain.get(i).getScript();
+            java.util.Set<String> created = forward == null ? java.util.Set.of()
+                    : index.read(forward).map(v -> CreatedObjects.of(v.text())).orElse(java.util.Set.of());
+            purposes.put(undoScripts.get(i).name(), created);
+        }
+        return purposes;
     }
 
     private static void markSucceeded(Connection connection, String history, String version, boolean succeeded) throws SQLException {

@@ -39,6 +39,7 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jboss.logging.Logger;
 
+import dev.ferry.Transient;
 import dev.ferry.migration.FlywayResults;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.migration.SchemaReferences;
@@ -98,12 +99,26 @@ public class SandboxValidator {
             long started = System.nanoTime();
             // The server clones and migrates while this JVM parses the reference files.
             Map<String, CompletableFuture<List<CSVRecord>>> references = readReferences(target, touched);
-            clone(connection, sandbox, touched, target);
+            String live = connection.getCatalog();
+            String history = target.config().historyTable();
+            try {
+                SandboxClone.build(connection, live, sandbox, touched, history, target.config().validation().sampleRows());
+            } catch (SQLException e) {
+                if (Transient.is(e)) {
+                    throw e;
+                }
+                return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "Cannot build the sandbox from the live"
+                        + " definitions: " + e.getMessage(), null, Map.of("sandbox", sandbox), null));
+            }
+            Optional<FerryException> unlike = differsFromLive(connection, live, sandbox, history);
+            if (unlike.isPresent()) {
+                return new Outcome(null, unlike.get());
+            }
             long cloned = System.nanoTime();
             // The live schema is only read: a pending script that names another schema is refused before anything
             // runs, and the scripts run as a user granted nothing but the sandbox wherever one can be created.
             try (SandboxUser confined = SandboxUser.create(connection, sandbox).orElse(null)) {
-                Optional<FerryException> leaving = leavesTheSandbox(target, scripts, sandbox, confined == null);
+                Optional<FerryException> leaving = leavesTheSandbox(connection, target, scripts, sandbox, confined == null);
                 if (leaving.isPresent()) {
                     return new Outcome(null, leaving.get());
                 }
@@ -179,8 +194,25 @@ public class SandboxValidator {
      * A pending statement that would leave the sandbox: one naming another schema, and, when the
      * scripts cannot run as a confined user, one whose SQL is only known when it runs.
      */
-    private static Optional<FerryException> leavesTheSandbox(TargetDatabase target, List<String> scripts, String sandbox,
-            boolean unconfined) {
+    private static Optional<FerryException> leavesTheSandbox(Connection c, TargetDatabase target, List<String> scripts, String sandbox,
+            boolean unconfined) throws SQLException {
+        // A routine, trigger or view cloned into the sandbox runs with its definer's rights, not the confined
+        // user's: its body must stay in the sandbox too.
+        Map<String, String> bodies = new LinkedHashMap<>();
+        collectBodies(c, "SELECT CONCAT(routine_type, ' ', routine_name), routine_definition FROM information_schema.routines"
+                + " WHERE routine_schema = ?", sandbox, bodies);
+        collectBodies(c, "SELECT CONCAT('TRIGGER ', trigger_name), action_statement FROM information_schema.triggers"
+                + " WHERE trigger_schema = ?", sandbox, bodies);
+        collectBodies(c, "SELECT CONCAT('VIEW ', table_name), view_definition FROM information_schema.views WHERE table_schema = ?",
+                sandbox, bodies);
+        for (Map.Entry<String, String> body : bodies.entrySet()) {
+            Set<String> schemas = SchemaReferences.outside(body.getValue(), sandbox);
+            if (!schemas.isEmpty()) {
+                return Optional.of(new FerryException(ErrorCode.VALIDATION_FAILED, body.getKey() + " of the live schema reaches "
+                        + String.join(", ", schemas) + "; in the sandbox it would too, with its definer's rights: nothing was run.",
+                        null, Map.of("schemas", List.copyOf(schemas)), null));
+            }
+        }
         for (Map.Entry<String, String> script : target.scriptTexts(scripts).entrySet()) {
             List<SchemaReferences.Reference> references = SchemaReferences.inScript(script.getValue(), sandbox, unconfined);
             if (!references.isEmpty()) {
@@ -197,6 +229,17 @@ public class SandboxValidator {
         return Optional.empty();
     }
 
+    private static void collectBodies(Connection c, String sql, String schema, Map<String, String> bodies) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    bodies.put(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2));
+                }
+            }
+        }
+    }
+
     private static Set<String> touchedTables(TargetDatabase target, List<String> scripts) {
         Set<String> tables = new LinkedHashSet<>();
         for (String text : target.scriptTexts(scripts).values()) {
@@ -208,50 +251,24 @@ public class SandboxValidator {
         return tables;
     }
 
-    private void clone(Connection c, String sandbox, Set<String> touched, TargetDatabase target) throws SQLException {
-        String live = single(c, "SELECT DATABASE()");
-        try (Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
-                    + " AND table_type = 'BASE TABLE'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            Optional<Integer> sample = target.config().validation().sampleRows();
-            // The rows already satisfy their keys: without the checks, InnoDB bulk-loads an empty table (about 2x faster).
-            s.execute("SET SESSION unique_checks = 0, foreign_key_checks = 0");
-            try {
-                for (String table : tables) {
-                    s.execute("CREATE TABLE " + Identifiers.quote(sandbox, table) + " LIKE " + Identifiers.quote(live, table));
-                    boolean history = table.equalsIgnoreCase(target.config().historyTable());
-                    if (history || touched.stream().anyMatch(t -> t.equalsIgnoreCase(table))) {
-                        s.execute("INSERT INTO " + Identifiers.quote(sandbox, table) + " SELECT * FROM " + Identifiers.quote(live, table)
-                                + (!history && sample.isPresent() ? sampleClause(c, table, sample.get()) : ""));
-                    }
-                }
-            } finally {
-                s.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1");
-            }
-        }
-    }
-
     /**
-     * The first rows in primary-key order: the same rows on every run, so a reference set captured
-     * from a sample stays comparable (a bare LIMIT may return any rows).
+     * A sandbox that is not the live schema proves nothing: compare tables, columns, indexes, foreign
+     * keys, views, routines and triggers before any script runs.
      */
-    private static String sampleClause(Connection c, String table, int rows) throws SQLException {
-        List<String> key = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.statistics WHERE table_schema"
-                + " = DATABASE() AND table_name = ? AND index_name = 'PRIMARY' ORDER BY seq_in_index")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    key.add(rs.getString(1));
-                }
-            }
+    private static Optional<FerryException> differsFromLive(Connection c, String live, String sandbox, String history) throws SQLException {
+        List<String> differences = new ArrayList<>(SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history),
+                SchemaSnapshot.read(c, live, history)).forward());
+        Map<String, List<String>> liveObjects = SandboxClone.objects(c, live);
+        Map<String, List<String>> sandboxObjects = SandboxClone.objects(c, sandbox);
+        liveObjects.forEach((kind, names) -> names.stream().filter(n -> !sandboxObjects.get(kind).contains(n))
+                .forEach(n -> differences.add("missing " + kind + " " + n)));
+        if (differences.isEmpty()) {
+            return Optional.empty();
         }
-        return (key.isEmpty() ? "" : " ORDER BY " + Identifiers.quoteAll(key)) + " LIMIT " + rows;
+        List<String> shown = differences.stream().map(d -> d.replaceAll("(?m)^--[^\n]*\n", "")).limit(5).toList();
+        return Optional.of(new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox is not the live schema, so validating in it"
+                + " would prove nothing: " + String.join("; ", shown) + (differences.size() > 5 ? "; and " + (differences.size() - 5)
+                        + " more" : ""), null, Map.of("sandbox", sandbox, "differences", differences), null));
     }
 
     private ValidationReport.TableComparison exportAndCompare(Connection c, TargetDatabase target, String sandbox, String table,

@@ -115,6 +115,8 @@ class SafeChangesTest {
 
     @Test
     void aBlockingFindingRefusesTheMigrateAndForceRunsItWithAWarningAlert() throws SQLException {
+        // The table holds a row by the time V2 would drop it: that is what makes the drop blocking.
+        assertThat(send("migrate", "lintme", Map.of("toVersion", "1")).path("status").asText()).isEqualTo("SUCCEEDED");
         JsonNode dry = send("migrate", "lintme", Map.of("dryRun", true));
         assertThat(dry.path("lint")).extracting(f -> f.path("rule").asText() + "@" + f.path("script").asText() + ":"
                 + f.path("line").asInt()).containsExactly("drop-table@V2__drop_scratch.sql:2");
@@ -122,7 +124,7 @@ class SafeChangesTest {
         JsonNode refused = send("migrate", "lintme", Map.of());
         assertThat(refused.path("status").asText()).isEqualTo("REJECTED");
         assertThat(refused.path("error").path("code").asText()).isEqualTo("LINT_BLOCKED");
-        assertThat(tables("ferry_test_lintme")).doesNotContain("scratch");
+        assertThat(tables("ferry_test_lintme")).contains("scratch");
 
         String forcedId = "forced-" + UUID.randomUUID();
         kafka.request(forcedId, "migrate", "lintme", Map.of("force", true, "reason", "scratch table was never used"));
@@ -159,6 +161,11 @@ class SafeChangesTest {
         JsonNode adopted = send("baseline", "typeorm", Map.of());
         assertThat(adopted.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(adopted.path("versionAfter").asText()).isEqualTo("2");
+
+        // The baseline stands for versions 1 and 2: two applied versions, not none.
+        io.restassured.RestAssured.given().auth().oauth2(dev.ferry.support.TestTokens.viewer()).get("/api/targets/typeorm").then()
+                .statusCode(200).body("currentVersion", org.hamcrest.Matchers.equalTo("2")).body("applied", org.hamcrest.Matchers.equalTo(2))
+                .body("failed", org.hamcrest.Matchers.equalTo(0));
 
         JsonNode migrated = send("migrate", "typeorm", Map.of());
         assertThat(migrated.path("migrations")).extracting(m -> m.path("script").asText()).containsExactly("V3__create_challenge.sql");

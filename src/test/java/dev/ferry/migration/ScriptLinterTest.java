@@ -111,7 +111,7 @@ class ScriptLinterTest {
         assertThat(findings).extracting(f -> f.rule() + ":" + f.line() + ":" + f.blocks())
                 .containsExactly("drop-table:4:false", "delete-without-where:5:true");
         assertThat(findings.get(0).waiverReason()).isEqualTo("the table was a temporary copy");
-        assertThat(lint("-- ferry:allow drop-table\nDROP TABLE t;")).allMatch(LintFinding::blocks);
+        assertThat(lint("-- ferry:allow drop-table\nDROP TABLE filled;")).allMatch(LintFinding::blocks);
     }
 
     @Test
@@ -120,6 +120,38 @@ class ScriptLinterTest {
         try (Connection c = TestInfrastructure.connect(SCHEMA)) {
             List<LintFinding> findings = relaxed.lint("V9__x.sql", "TRUNCATE filled; DROP TABLE filled;", ScriptLinter.liveFacts(c));
             assertThat(findings).extracting(f -> f.rule() + ":" + f.severity()).containsExactly("drop-table:WARN");
+        }
+    }
+
+    @Test
+    void aBatchJudgesEachStatementAgainstTheTargetAsTheStatementsBeforeItLeaveIt() throws SQLException {
+        List<LintFinding> fresh = lint("CREATE TABLE fresh_one (id INT PRIMARY KEY, a VARCHAR(100), b INT);\n"
+                + "ALTER TABLE fresh_one DROP COLUMN b;\nALTER TABLE fresh_one CHANGE a a2 VARCHAR(100);\nDROP TABLE fresh_one;");
+        assertThat(fresh).extracting(LintFinding::rule).containsExactly("drop-column", "rename", "drop-table");
+        assertThat(fresh).extracting(LintFinding::severity).containsOnly(LintSeverity.WARN);
+        assertThat(fresh.get(2).message()).contains("created earlier in this run");
+
+        List<LintFinding> addedThenDropped = lint("ALTER TABLE filled ADD COLUMN extra INT;\nALTER TABLE filled DROP COLUMN extra;");
+        assertThat(addedThenDropped).extracting(LintFinding::severity).containsExactly(LintSeverity.WARN);
+
+        assertThat(lint("DROP TABLE empty_one;")).extracting(LintFinding::severity).containsExactly(LintSeverity.WARN);
+        assertThat(lint("DROP TABLE empty_one;").get(0).message()).contains("holds no rows");
+        assertThat(lint("DROP TABLE filled;")).extracting(LintFinding::severity).containsExactly(LintSeverity.BLOCK);
+        assertThat(lint("INSERT INTO empty_one VALUES (1);\nDROP TABLE empty_one;")).extracting(LintFinding::severity)
+                .containsExactly(LintSeverity.BLOCK);
+
+        // Widened, then narrowed below the widened width: judged against the width the first statement left.
+        assertThat(rules("ALTER TABLE filled MODIFY name VARCHAR(200);\nALTER TABLE filled MODIFY name VARCHAR(150);"))
+                .containsExactly("column-narrowed");
+    }
+
+    @Test
+    void anUndoRemovingWhatItsOwnScriptCreatedIsNoFinding() throws SQLException {
+        try (Connection c = TestInfrastructure.connect(SCHEMA)) {
+            assertThat(linter.lint("U9__x.sql", "DROP TABLE filled;\nALTER TABLE big DROP COLUMN v;", ScriptLinter.liveFacts(c),
+                    java.util.Set.of("filled", "big.v"))).isEmpty();
+            assertThat(linter.lint("U9__x.sql", "DROP TABLE filled;", ScriptLinter.liveFacts(c), java.util.Set.of("big.v")))
+                    .extracting(LintFinding::severity).containsExactly(LintSeverity.BLOCK);
         }
     }
 
