@@ -75,6 +75,13 @@ public interface TargetsConfig {
         @WithDefault("createdDate,updatedDate,version")
         List<String> volatileColumns();
 
+        /**
+         * After the data check, undo the pending versions with their U scripts and apply them again,
+         * comparing the schema after each leg (when every pending version has an undo script).
+         */
+        @WithDefault("true")
+        boolean undoRoundTrip();
+
         /** Copy at most this many rows of each table into the sandbox (very large tables). */
         Optional<Integer> sampleRows();
 

@@ -7,7 +7,6 @@ import static dev.ferry.migration.FlywayResults.version;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,35 +95,22 @@ public class UndoRunner {
                 // crash half-way through the undo leaves a target that asks for repair, not one that lies.
                 markSucceeded(connection, history, version(migration), false);
                 try {
-                    if (undo.java() != null) {
-                        runJava(undo, connection);
-                    }
-                    for (SqlStatements.Statement statement : undo.java() != null ? List.<SqlStatements.Statement> of()
-                            : SqlStatements.split(undo.text())) {
-                        try (Statement s = connection.createStatement()) {
-                            s.execute(statement.sql());
-                        } catch (SQLException e) {
-                            throw new UndoFailure(undo.name(), statement.line(), e);
-                        }
-                        linesRun.add(statement.line());
-                    }
-                } catch (UndoFailure e) {
+                    new UndoScript(undo).run(connection, linesRun::add);
+                } catch (UndoScript.Failure e) {
                     // Only an undo that changed nothing may claim the version again. A Java undo cannot
                     // say what it did before it threw, so it counts as having changed something.
                     boolean untouched = undo.java() == null && linesRun.isEmpty();
                     if (untouched) {
                         markSucceeded(connection, history, version(migration), true);
                     }
-                    throw e.untouched(untouched);
+                    String current = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
+                    return new MigrationOutcome(versionBefore, current, undone, null, findings,
+                            undoFailed(e, untouched, version(migration), undone, linesRun));
                 }
                 try (PreparedStatement forget = connection.prepareStatement("DELETE FROM " + history + " WHERE version = ?")) {
                     forget.setString(1, version(migration));
                     forget.executeUpdate();
                 }
-            } catch (UndoFailure e) {
-                String current = currentVersion(call(() -> target.flyway(Optional.empty()).info()));
-                return new MigrationOutcome(versionBefore, current, undone, null, findings,
-                        undoFailed(e, version(migration), undone, linesRun));
             } catch (SQLException e) {
                 throw FerryException.targetUnavailable("Lost the target during revert", e);
             }
@@ -142,19 +128,20 @@ public class UndoRunner {
      * (the target answers NEEDS_REPAIR) and the result names the lines that ran, so nobody trusts a
      * history that claims objects the undo already dropped.
      */
-    private static FerryException undoFailed(UndoFailure e, String version, List<AppliedMigration> undone, List<Integer> linesRun) {
+    private static FerryException undoFailed(UndoScript.Failure e, boolean untouched, String version, List<AppliedMigration> undone,
+            List<Integer> linesRun) {
         String before = "Versions undone before it: " + undone.stream().map(AppliedMigration::version).toList() + ". ";
-        String where = e.line > 0 ? " failed at line " + e.line : " failed";
-        if (e.untouched) {
-            return new FerryException(ErrorCode.MIGRATION_FAILED, e.script + where + ": " + e.getCause().getMessage() + ". " + before
-                    + "No statement of it ran, so version " + version + " is still recorded as applied.", e.script,
-                    Map.of("line", e.line, "statementsRun", List.of(), "needsRepair", false), e);
+        String where = e.line() > 0 ? " failed at line " + e.line() : " failed";
+        if (untouched) {
+            return new FerryException(ErrorCode.MIGRATION_FAILED, e.script() + where + ": " + e.getMessage() + ". " + before
+                    + "No statement of it ran, so version " + version + " is still recorded as applied.", e.script(),
+                    Map.of("line", e.line(), "statementsRun", List.of(), "needsRepair", false), e);
         }
         String ran = linesRun.isEmpty() ? "part of the Java undo" : "the statements at lines " + linesRun;
-        return new FerryException(ErrorCode.MIGRATION_FAILED, e.script + where + ": " + e.getCause().getMessage() + ". " + before
+        return new FerryException(ErrorCode.MIGRATION_FAILED, e.script() + where + ": " + e.getMessage() + ". " + before
                 + "DDL cannot be rolled back: " + ran + " ran, so version " + version + " is now recorded as failed and the target"
-                + " answers NEEDS_REPAIR. Finish or reverse the undo by hand, then send a repair request with a reason.", e.script,
-                Map.of("line", e.line, "statementsRun", List.copyOf(linesRun), "needsRepair", true), e);
+                + " answers NEEDS_REPAIR. Finish or reverse the undo by hand, then send a repair request with a reason.", e.script(),
+                Map.of("line", e.line(), "statementsRun", List.copyOf(linesRun), "needsRepair", true), e);
     }
 
     /**
@@ -238,33 +225,5 @@ public class UndoRunner {
             }
         }
         return findings;
-    }
-
-    private static void runJava(ScriptCatalog.Script undo, Connection connection) {
-        try {
-            undo.java().undo(connection);
-        } catch (SQLException e) {
-            throw new UndoFailure(undo.name(), 0, e);
-        } catch (Exception e) {
-            throw new UndoFailure(undo.name(), 0, new SQLException(e.getClass().getSimpleName() + ": " + e.getMessage(), e));
-        }
-    }
-
-    /** An undo statement failed; carries where. */
-    private static final class UndoFailure extends RuntimeException {
-        private final String script;
-        private final int line;
-        private boolean untouched;
-
-        UndoFailure(String script, int line, SQLException cause) {
-            super(cause.getMessage(), cause);
-            this.script = script;
-            this.line = line;
-        }
-
-        UndoFailure untouched(boolean value) {
-            this.untouched = value;
-            return this;
-        }
     }
 }

@@ -115,45 +115,64 @@ public class SandboxValidator {
                 return new Outcome(null, unlike.get());
             }
             long cloned = System.nanoTime();
+            List<RoundTrip.Leg> undos = target.config().validation().undoRoundTrip() && !capture ? RoundTrip.legs(target, pending)
+                    : List.of();
+            SchemaSnapshot before = undos.isEmpty() ? null : SchemaSnapshot.read(connection, sandbox, history);
             // The live schema is only read: a pending script that names another schema is refused before anything
             // runs, and the scripts run as a user granted nothing but the sandbox wherever one can be created.
             try (SandboxUser confined = SandboxUser.create(connection, sandbox).orElse(null)) {
-                Optional<FerryException> leaving = leavesTheSandbox(connection, target, scripts, sandbox, confined == null);
+                List<String> checked = new ArrayList<>(scripts);
+                undos.forEach(leg -> checked.add(leg.undo().name()));
+                Optional<FerryException> leaving = leavesTheSandbox(connection, target, checked, sandbox, confined == null);
                 if (leaving.isPresent()) {
                     return new Outcome(null, leaving.get());
                 }
-                (confined == null ? target.flywayOnSchema(sandbox, toVersion)
-                        : target.flywayOnSchemaAs(sandbox, toVersion, confined.name(), confined.password())).migrate();
-            } catch (FlywayException e) {
-                String script = e instanceof FlywayMigrateException m && m.getMigration() != null ? m.getMigration().getScript() : null;
-                return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "A pending script failed in the sandbox: "
-                        + (script == null ? "" : script + ": ") + FlywayResults.serverMessage(e), script, Map.of("sandbox", sandbox), e));
-            }
-            long applied = System.nanoTime();
-            List<ValidationReport.TableComparison> tables = new ArrayList<>();
-            Files.createDirectories(artifacts);
-            for (String table : touched) {
-                if (tableExists(connection, sandbox, table)) {
-                    tables.add(exportAndCompare(connection, target, sandbox, table, artifacts, capture, references.get(table)));
+                RoundTrip.Access access = confined == null ? RoundTrip.Access.as(target, sandbox, null, null)
+                        : RoundTrip.Access.as(target, sandbox, confined.name(), confined.password());
+                try {
+                    access.flyway(toVersion).migrate();
+                } catch (FlywayException e) {
+                    String script = e instanceof FlywayMigrateException m && m.getMigration() != null ? m.getMigration().getScript() : null;
+                    return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "A pending script failed in the sandbox: "
+                            + (script == null ? "" : script + ": ") + FlywayResults.serverMessage(e), script, Map.of("sandbox", sandbox), e));
                 }
+                long applied = System.nanoTime();
+                List<ValidationReport.TableComparison> tables = new ArrayList<>();
+                Files.createDirectories(artifacts);
+                for (String table : touched) {
+                    if (tableExists(connection, sandbox, table)) {
+                        tables.add(exportAndCompare(connection, target, sandbox, table, artifacts, capture, references.get(table)));
+                    }
+                }
+                long compared = System.nanoTime();
+                // Then back and forth again: every undo script that fails, or leaves another schema, is named now rather
+                // than in production when a revert is needed.
+                ValidationReport.RoundTrip roundTrip = undos.isEmpty() ? null
+                        : RoundTrip.run(connection, access, sandbox, history, toVersion, undos, before);
+                long roundTripped = System.nanoTime();
+                boolean dataMatches = capture || tables.stream().allMatch(t -> t.status().equals("match") || t.status().equals("no-reference"));
+                boolean passed = dataMatches && (roundTrip == null || roundTrip.passed());
+                ValidationReport report = new ValidationReport(passed, capture, sandbox, scripts, tables, artifacts.toAbsolutePath().toString(),
+                        (cloned - started) / 1_000_000, (applied - cloned) / 1_000_000, (compared - applied) / 1_000_000, roundTrip,
+                        (roundTripped - compared) / 1_000_000);
+                writeReport(artifacts, report);
+                if (!dataMatches) {
+                    List<String> failing = tables.stream().filter(t -> !t.status().equals("match") && !t.status().equals("no-reference"))
+                            .map(t -> t.table() + " (" + t.status() + ": " + t.missing() + " missing, " + t.unexpected() + " unexpected, "
+                                    + t.changed() + " changed)").toList();
+                    return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox does not match the reference"
+                            + " data: " + String.join("; ", failing) + ". Exports and the diff are in " + report.artifacts()));
+                }
+                if (!passed) {
+                    return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The undo round trip failed: "
+                            + roundTrip.failure(), roundTrip.script(), Map.of("roundTrip", roundTrip.status()), null));
+                }
+                if (!capture) {
+                    pending.forEach(m -> records.markValidated(targetName, m.getScript(), m.getChecksum() == null ? 0 : m.getChecksum(),
+                            requestId));
+                }
+                return new Outcome(report, null);
             }
-            long compared = System.nanoTime();
-            boolean passed = capture || tables.stream().allMatch(t -> t.status().equals("match") || t.status().equals("no-reference"));
-            ValidationReport report = new ValidationReport(passed, capture, sandbox, scripts, tables, artifacts.toAbsolutePath().toString(),
-                    (cloned - started) / 1_000_000, (applied - cloned) / 1_000_000, (compared - applied) / 1_000_000);
-            writeReport(artifacts, report);
-            if (!passed) {
-                List<String> failing = tables.stream().filter(t -> !t.status().equals("match") && !t.status().equals("no-reference"))
-                        .map(t -> t.table() + " (" + t.status() + ": " + t.missing() + " missing, " + t.unexpected() + " unexpected, "
-                                + t.changed() + " changed)").toList();
-                return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox does not match the reference"
-                        + " data: " + String.join("; ", failing) + ". Exports and the diff are in " + report.artifacts()));
-            }
-            if (!capture) {
-                pending.forEach(m -> records.markValidated(targetName, m.getScript(), m.getChecksum() == null ? 0 : m.getChecksum(),
-                        requestId));
-            }
-            return new Outcome(report, null);
         } catch (SQLException e) {
             throw FerryException.targetUnavailable("Sandbox validation lost the target", e);
         } catch (IOException e) {

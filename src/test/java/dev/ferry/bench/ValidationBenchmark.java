@@ -60,7 +60,7 @@ class ValidationBenchmark {
         double[] sampled = new double[RUNS];
         double[] routine = new double[RUNS];
         double[] cloneRate = new double[RUNS];
-        double[][] phases = new double[3][RUNS];
+        double[][] phases = new double[4][RUNS];
         for (int run = 0; run < RUNS; run++) {
             long start = System.nanoTime();
             JsonNode result = send("validate", Map.of());
@@ -72,6 +72,8 @@ class ValidationBenchmark {
             phases[0][run] = validation.path("cloneMs").asDouble();
             phases[1][run] = validation.path("applyMs").asDouble();
             phases[2][run] = validation.path("compareMs").asDouble();
+            phases[3][run] = validation.path("roundTripMs").asDouble();
+            assertThat(validation.path("roundTrip").path("status").asText()).isEqualTo("passed");
             start = System.nanoTime();
             assertThat(send("validate", "benchsampled", Map.of()).path("validation").path("passed").asBoolean()).isTrue();
             sampled[run] = (System.nanoTime() - start) / 1e6;
@@ -98,6 +100,9 @@ class ValidationBenchmark {
         report.context("validate-phase-apply", "ms", BenchReport.median(phases[1]), "validate-total", BenchReport.median(ferry), RUNS);
         report.context("validate-phase-export-compare", "ms", BenchReport.median(phases[2]), "validate-total", BenchReport.median(ferry),
                 RUNS);
+        // The undo round trip in the sandbox (U2 then V2 again, schema compared after each), beside the forward legs.
+        report.context("validate-phase-undo-round-trip", "ms", BenchReport.median(phases[3]), "validate-phase-apply",
+                BenchReport.median(phases[1]), RUNS);
         report.context("sandbox-clone-rate", "rows/s", BenchReport.median(cloneRate), "none", 1, RUNS);
         report.ratio("undo-round-trip", "ms", undo, "migrate-alone", migrateOnly, 3.0);
         report.appendTo(Path.of("target/bench"));

@@ -86,6 +86,38 @@ class LiveSandboxTest {
         assertThat(fingerprint()).isEqualTo(before);
     }
 
+    @Test
+    void theUndoRoundTripPassesAGoodUndoAndNamesOneThatFailsOrLeavesAnotherSchema() throws Exception {
+        String forward = "ALTER TABLE parent ADD COLUMN extra INT, ADD INDEX ix_extra (extra);\n";
+        try {
+            JsonNode good = validate(forward, "ALTER TABLE parent DROP INDEX ix_extra, DROP COLUMN extra;\n");
+            assertThat(good.path("status").asText()).as(good.path("error").path("message").asText()).isEqualTo("SUCCEEDED");
+            assertThat(good.path("validation").path("roundTrip").path("status").asText()).isEqualTo("passed");
+            assertThat(good.path("validation").path("roundTrip").path("undoScripts")).extracting(JsonNode::asText)
+                    .containsExactly("U2__next.sql");
+
+            // The shapes of a real history's broken undo scripts: a name that is not there (ERROR 1091), and an undo
+            // that forgets part of what its script did.
+            JsonNode failing = validate(forward, "ALTER TABLE parent DROP INDEX ix_extra;\nALTER TABLE parent DROP COLUMN extr;\n");
+            assertThat(failing.path("status").asText()).isEqualTo("FAILED");
+            assertThat(failing.path("error").path("code").asText()).isEqualTo("VALIDATION_FAILED");
+            assertThat(failing.path("error").path("migration").asText()).isEqualTo("U2__next.sql");
+            assertThat(failing.path("error").path("message").asText()).contains("U2__next.sql failed at line 2").contains("extr");
+
+            JsonNode differing = validate(forward, "ALTER TABLE parent DROP INDEX ix_extra;\n");
+            assertThat(differing.path("status").asText()).isEqualTo("FAILED");
+            assertThat(differing.path("validation").path("roundTrip").path("status").asText()).isEqualTo("differs");
+            assertThat(differing.path("validation").path("roundTrip").path("differences").toString()).contains("extra");
+        } finally {
+            Files.deleteIfExists(FOLDER.resolve("U2__next.sql"));
+        }
+    }
+
+    private JsonNode validate(String v2, String u2) throws Exception {
+        Files.writeString(FOLDER.resolve("U2__next.sql"), u2);
+        return validate(v2);
+    }
+
     private JsonNode validate(String v2) throws Exception {
         Files.writeString(FOLDER.resolve("V2__next.sql"), v2);
         String id = "keyed-validate-" + UUID.randomUUID();
