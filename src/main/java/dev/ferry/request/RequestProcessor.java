@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +17,7 @@ import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -27,18 +30,13 @@ import java.util.List;
 
 import dev.ferry.Transient;
 import dev.ferry.alert.Alert;
-import dev.ferry.backfill.BackfillOptions;
-import dev.ferry.backfill.BackfillProgress;
 import dev.ferry.backfill.BackfillReport;
-import dev.ferry.backfill.UserAuthIdBackfill;
 import dev.ferry.identity.RecordAuthenticator;
-import dev.ferry.validation.SandboxValidator;
-import dev.ferry.validation.ScriptGenerator;
+import dev.ferry.request.action.ActionHandler;
+import dev.ferry.request.action.ActionResult;
 import dev.ferry.validation.ValidationReport;
 import dev.ferry.alert.AlertPolicy;
 import dev.ferry.alert.Alerts;
-import dev.ferry.migration.TypeOrmBaseline;
-import dev.ferry.migration.UndoRunner;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.problem.ErrorCode;
@@ -58,11 +56,7 @@ public class RequestProcessor {
     private final RequestLedger ledger;
     private final RequestValidator validator;
     private final MigrationRunner runner;
-    private final UndoRunner undo;
-    private final TypeOrmBaseline baseline;
-    private final UserAuthIdBackfill backfill;
-    private final SandboxValidator sandbox;
-    private final ScriptGenerator generator;
+    private final Map<Action, ActionHandler> handlers = new EnumMap<>(Action.class);
     private final Alerts alerts;
     private final RequestMetrics metrics;
     private final EventPublisher publisher;
@@ -76,23 +70,23 @@ public class RequestProcessor {
     });
 
     public RequestProcessor(ObjectMapper mapper, RequestLedger ledger, RequestValidator validator, MigrationRunner runner,
-            UndoRunner undo, TypeOrmBaseline baseline, UserAuthIdBackfill backfill, SandboxValidator sandboxValidator,
-            ScriptGenerator generator, EventPublisher publisher, Alerts alerts, RequestMetrics metrics, RequestsConfig config,
+            Instance<ActionHandler> actionHandlers, EventPublisher publisher, Alerts alerts, RequestMetrics metrics, RequestsConfig config,
             RecordAuthenticator authenticator) {
         this.authenticator = authenticator;
         this.alerts = alerts;
         this.metrics = metrics;
-        this.generator = generator;
-        this.sandbox = sandboxValidator;
-        this.backfill = backfill;
-        this.undo = undo;
-        this.baseline = baseline;
         this.mapper = mapper;
         this.ledger = ledger;
         this.validator = validator;
         this.runner = runner;
         this.publisher = publisher;
         this.config = config;
+        actionHandlers.forEach(handler -> handlers.put(handler.action(), handler));
+        for (Action action : Action.values()) {
+            if (!handlers.containsKey(action)) {
+                throw new IllegalStateException("No handler for action " + action.wireName());
+            }
+        }
         this.instance = config.instance().orElseGet(RequestProcessor::hostName);
     }
 
@@ -186,8 +180,8 @@ public class RequestProcessor {
                 TimeUnit.MILLISECONDS);
         try {
             Action action = validator.validate(request);
-            Executed executed = execute(action, request);
-            return resultOf(request, receivedAt, startedAt, executed.outcome(), executed.backfill(), executed.validation());
+            ActionResult done = handlers.get(action).handle(request, progress -> recordProgress(request.requestId(), progress));
+            return resultOf(request, receivedAt, startedAt, done.outcome(), done.backfill(), done.validation());
         } catch (FerryException e) {
             return resultOf(request, receivedAt, startedAt, MigrationOutcome.failed(e));
         } catch (RuntimeException e) {
@@ -199,37 +193,7 @@ public class RequestProcessor {
         }
     }
 
-    /** What an action produced: the migration outcome, and a backfill's or a validation's report. */
-    private record Executed(MigrationOutcome outcome, BackfillReport backfill, ValidationReport validation) {
-    }
-
-    private Executed execute(Action action, MigrationRequest request) {
-        Optional<String> toVersion = Optional.ofNullable(request.toVersion());
-        MigrationOutcome outcome = switch (action) {
-            case MIGRATE -> runner.migrate(request.target(), toVersion, request.isForced(), request.isDryRun());
-            case REVERT -> undo.revert(request.target(), request.steps(), toVersion, request.isForced(), request.isDryRun());
-            case BASELINE -> baseline.baseline(request.target());
-            case INFO -> runner.info(request.target());
-            case REPAIR -> request.isDryRun() ? runner.info(request.target()) : runner.repair(request.target());
-            case GENERATE -> new MigrationOutcome(null, null, List.of(),
-                    generator.generate(request.target(), request.requestId(), request.options()), List.of(), null);
-            case BACKFILL, VALIDATE -> null;
-        };
-        if (action == Action.VALIDATE) {
-            boolean capture = request.options() != null && Boolean.TRUE.equals(request.options().get("capture"));
-            SandboxValidator.Outcome done = sandbox.validate(request.target(), request.requestId(), toVersion, capture);
-            return new Executed(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), null, done.report());
-        }
-        if (action != Action.BACKFILL) {
-            return new Executed(outcome, null, null);
-        }
-        BackfillOptions options = BackfillOptions.from(request.options(), request.isDryRun());
-        UserAuthIdBackfill.Outcome done = backfill.run(request.target(), request.requestId(), options,
-                progress -> recordProgress(request.requestId(), progress));
-        return new Executed(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), done.report(), null);
-    }
-
-    private void recordProgress(String requestId, BackfillProgress progress) {
+    private void recordProgress(String requestId, Object progress) {
         try {
             ledger.progress(requestId, publisher.toJson(progress));
         } catch (RuntimeException e) {
