@@ -210,15 +210,6 @@ final class SandboxClone {
     }
 
     private static List<String> strings(Connection c, String sql, String param) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        }
+        return SchemaSnapshot.strings(c, sql, param);
     }
 }

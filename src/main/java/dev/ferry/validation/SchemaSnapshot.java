@@ -114,7 +114,8 @@ record SchemaSnapshot(String schema, Map<String, Table> tables) {
         return new SchemaSnapshot(schema, tables);
     }
 
-    private static List<String> strings(Connection c, String sql, String param) throws SQLException {
+    /** The first column of a one-parameter query, for the schema reads of this package. */
+    static List<String> strings(Connection c, String sql, String param) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, param);
             List<String> values = new ArrayList<>();
