@@ -7,8 +7,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
+import dev.ferry.backfill.AuditStatus;
+import dev.ferry.backfill.FailureReason;
 import dev.ferry.problem.FerryException;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -19,19 +20,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 record AuditFilter(List<String> statuses, String reason, String runId, String emailPrefix, LocalDateTime from, LocalDateTime to,
         boolean unresolvedOnly) {
 
-    private static final Set<String> STATUSES = Set.of("success", "failed", "resolved");
-    private static final Set<String> REASONS = Set.of("missing", "duplicate", "error");
 
     static AuditFilter parse(List<String> statuses, String reason, String runId, String emailPrefix, String from, String to,
             boolean unresolvedOnly) {
         List<String> checked = new ArrayList<>();
         for (String status : statuses == null ? List.<String> of() : statuses) {
-            if (!STATUSES.contains(status)) {
+            if (AuditStatus.fromWire(status).isEmpty()) {
                 throw FerryException.badParameter("status", "must be success, failed or resolved, not '" + status + "'");
             }
             checked.add(status);
         }
-        if (reason != null && !REASONS.contains(reason)) {
+        if (reason != null && FailureReason.fromWire(reason).isEmpty()) {
             throw FerryException.badParameter("reason", "must be missing, duplicate or error, not '" + reason + "'");
         }
         if (runId != null && (runId.isBlank() || runId.length() > 128)) {

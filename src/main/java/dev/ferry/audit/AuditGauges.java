@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
@@ -27,9 +26,9 @@ public class AuditGauges {
     private final AtomicLong unresolved = new AtomicLong();
     private final AtomicLong oldestUnresolvedAge = new AtomicLong();
 
-    public AuditGauges(@ReactiveDataSource("audit") Pool audit, MeterRegistry registry,
-            @ConfigProperty(name = "ferry.audit.target") String target) {
+    public AuditGauges(@ReactiveDataSource("audit") Pool audit, MeterRegistry registry, AuditConfig config) {
         this.audit = audit;
+        String target = config.target();
         Gauge.builder("ferry.audit.unresolved", unresolved, AtomicLong::get).description("Failed backfill audit rows not resolved")
                 .tag("target", target).register(registry);
         Gauge.builder("ferry.audit.oldest.unresolved.age", oldestUnresolvedAge, AtomicLong::get).baseUnit("seconds")

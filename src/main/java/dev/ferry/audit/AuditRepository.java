@@ -9,6 +9,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.backfill.AuditStatus;
 import dev.ferry.KeysetCursor;
 import dev.ferry.problem.FerryException;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
@@ -93,7 +94,7 @@ public class AuditRepository {
             Map<String, Long> reasons = new LinkedHashMap<>();
             for (Row r : t.getItem1()) {
                 statuses.merge(r.getString("resolution_status"), r.getLong("n"), Long::sum);
-                if (r.getString("failure_reason") != null && "failed".equals(r.getString("resolution_status"))) {
+                if (r.getString("failure_reason") != null && AuditStatus.FAILED.is(r.getString("resolution_status"))) {
                     reasons.merge(r.getString("failure_reason"), r.getLong("n"), Long::sum);
                 }
             }

@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -30,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.ferry.BooleanParameter;
+import dev.ferry.backfill.AuditStatus;
 import dev.ferry.KeysetCursor;
 import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
@@ -62,12 +62,12 @@ public class AuditResource {
     private final RetentionJob retention;
 
     public AuditResource(AuditRepository audit, RequestSubmitter submitter, SecurityIdentity identity,
-            @ConfigProperty(name = "ferry.audit.target") String auditTarget, RetentionJob retention) {
+            AuditConfig config, RetentionJob retention) {
         this.retention = retention;
         this.audit = audit;
         this.submitter = submitter;
         this.identity = identity;
-        this.auditTarget = auditTarget;
+        this.auditTarget = config.target();
     }
 
     /** A page of rows and the cursor of the next page (also in the Link header). */
@@ -83,7 +83,7 @@ public class AuditResource {
         static final int MAX_NOTE = 2000;
 
         Resolution checked() {
-            if (!"resolved".equals(resolutionStatus)) {
+            if (!AuditStatus.RESOLVED.is(resolutionStatus)) {
                 throw FerryException.badField("resolutionStatus", "only 'resolved' can be set");
             }
             if (note == null || note.isBlank()) {
@@ -185,7 +185,7 @@ public class AuditResource {
         int version = version(ifMatch);
         String by = identity.getPrincipal().getName();
         return found(id).flatMap(row -> {
-            if (!"failed".equals(row.resolutionStatus())) {
+            if (!AuditStatus.FAILED.is(row.resolutionStatus())) {
                 throw new FerryException(ErrorCode.NOT_RESOLVABLE, "Row " + id + " is '" + row.resolutionStatus()
                         + "'; only failed rows can be resolved");
             }
@@ -213,7 +213,7 @@ public class AuditResource {
         // send the same requestId, which the ledger runs once.
         String prefix = "retry-" + id + "-";
         return found(id).flatMap(row -> {
-            if (!"failed".equals(row.resolutionStatus())) {
+            if (!AuditStatus.FAILED.is(row.resolutionStatus())) {
                 throw new FerryException(ErrorCode.NOT_RETRYABLE, "Row " + id + " is '" + row.resolutionStatus()
                         + "'; only failed rows can be retried");
             }

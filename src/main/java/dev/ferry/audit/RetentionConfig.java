@@ -2,11 +2,9 @@ package dev.ferry.audit;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Retention of the backfill audit table: {@code ferry.audit.retention.*}. */
-@ConfigMapping(prefix = "ferry.audit.retention")
+/** Retention of the backfill audit table: {@code ferry.audit.retention.*}, part of {@link AuditConfig}. */
 public interface RetentionConfig {
 
     /** Rows attempted longer ago than this are archived or dropped. */

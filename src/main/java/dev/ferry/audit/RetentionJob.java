@@ -30,7 +30,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -73,15 +72,15 @@ public class RetentionJob {
     private final ObjectMapper mapper;
     private final String auditTarget;
 
-    public RetentionJob(RetentionConfig config, MigrationRunner migrations, RequestLedger ledger, Alerts alerts, MeterRegistry metrics,
-            ObjectMapper mapper, @ConfigProperty(name = "ferry.audit.target") String auditTarget) {
-        this.config = config;
+    public RetentionJob(AuditConfig audit, MigrationRunner migrations, RequestLedger ledger, Alerts alerts, MeterRegistry metrics,
+            ObjectMapper mapper) {
+        this.config = audit.retention();
         this.migrations = migrations;
         this.ledger = ledger;
         this.alerts = alerts;
         this.metrics = metrics;
         this.mapper = mapper;
-        this.auditTarget = auditTarget;
+        this.auditTarget = audit.target();
     }
 
     @Scheduled(cron = "${ferry.audit.retention.cron:0 30 3 * * ?}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

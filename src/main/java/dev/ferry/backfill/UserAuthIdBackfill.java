@@ -74,7 +74,7 @@ public class UserAuthIdBackfill {
     private record User(String id, String email) {
     }
 
-    private record Attempt(User user, String identityId, String status, String reason, String error, int attempts) {
+    private record Attempt(User user, String identityId, AuditStatus status, FailureReason reason, String error, int attempts) {
     }
 
     /** One execution: its counters, its writer threads and its batches. */
@@ -217,11 +217,11 @@ public class UserAuthIdBackfill {
             List<Attempt> classified = classify(users, lookups);
             List<Attempt> attempts = options.dryRun() ? classified : store(classified);
             for (Attempt a : attempts) {
-                if (a.status().equals("success")) {
+                if (a.status() == AuditStatus.SUCCESS) {
                     linked.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
-                    failedByReason.computeIfAbsent(a.reason(), r -> new AtomicLong()).incrementAndGet();
+                    failedByReason.computeIfAbsent(a.reason().wire(), r -> new AtomicLong()).incrementAndGet();
                 }
             }
             long done = processed.addAndGet(attempts.size());
@@ -259,15 +259,15 @@ public class UserAuthIdBackfill {
                 User user = users.get(i);
                 KratosClient.Lookup lookup = lookups.get(i);
                 if (lookup.error() != null) {
-                    attempts.add(new Attempt(user, null, "failed", "error", truncate(lookup.error()), lookup.attempts()));
+                    attempts.add(new Attempt(user, null, AuditStatus.FAILED, FailureReason.ERROR, truncate(lookup.error()), lookup.attempts()));
                 } else if (lookup.identities().isEmpty()) {
-                    attempts.add(new Attempt(user, null, "failed", "missing", "no identity has this email", lookup.attempts()));
+                    attempts.add(new Attempt(user, null, AuditStatus.FAILED, FailureReason.MISSING, "no identity has this email", lookup.attempts()));
                 } else if (lookup.identities().size() > 1) {
-                    attempts.add(new Attempt(user, null, "failed", "duplicate", truncate(lookup.identities().size()
+                    attempts.add(new Attempt(user, null, AuditStatus.FAILED, FailureReason.DUPLICATE, truncate(lookup.identities().size()
                             + " identities have this email: " + lookup.identities().stream().map(KratosIdentity::id).toList()),
                             lookup.attempts()));
                 } else {
-                    attempts.add(new Attempt(user, lookup.identities().get(0).id(), "success", null, null, lookup.attempts()));
+                    attempts.add(new Attempt(user, lookup.identities().get(0).id(), AuditStatus.SUCCESS, null, null, lookup.attempts()));
                 }
             }
             return attempts;
@@ -295,7 +295,7 @@ public class UserAuthIdBackfill {
             for (Attempt a : attempts) {
                 String owner = a.identityId() == null ? null : linkedTo.putIfAbsent(a.identityId(), a.user().id());
                 if (owner != null && !owner.equals(a.user().id())) {
-                    checked.add(new Attempt(a.user(), a.identityId(), "failed", "duplicate", "identity " + a.identityId()
+                    checked.add(new Attempt(a.user(), a.identityId(), AuditStatus.FAILED, FailureReason.DUPLICATE, "identity " + a.identityId()
                             + " is already linked to user " + owner, a.attempts()));
                 } else {
                     checked.add(a);
@@ -309,7 +309,7 @@ public class UserAuthIdBackfill {
          * linked meanwhile is reported, not overwritten.
          */
         private List<Attempt> link(Connection c, List<Attempt> attempts) throws SQLException {
-            List<Attempt> toLink = attempts.stream().filter(a -> a.status().equals("success")).toList();
+            List<Attempt> toLink = attempts.stream().filter(a -> a.status() == AuditStatus.SUCCESS).toList();
             if (toLink.isEmpty()) {
                 return attempts;
             }
@@ -340,8 +340,8 @@ public class UserAuthIdBackfill {
             }
             List<Attempt> result = new ArrayList<>(attempts.size());
             for (Attempt a : attempts) {
-                if (a.status().equals("success") && !a.identityId().equals(authIds.get(a.user().id()))) {
-                    result.add(new Attempt(a.user(), a.identityId(), "failed", "duplicate",
+                if (a.status() == AuditStatus.SUCCESS && !a.identityId().equals(authIds.get(a.user().id()))) {
+                    result.add(new Attempt(a.user(), a.identityId(), AuditStatus.FAILED, FailureReason.DUPLICATE,
                             "the user was linked to another identity while the backfill ran", a.attempts()));
                 } else {
                     result.add(a);
@@ -365,8 +365,8 @@ public class UserAuthIdBackfill {
                     ps.setString(index++, a.user().id());
                     ps.setString(index++, a.user().email());
                     ps.setString(index++, a.identityId());
-                    ps.setString(index++, a.status());
-                    ps.setString(index++, a.reason());
+                    ps.setString(index++, a.status().wire());
+                    ps.setString(index++, a.reason() == null ? null : a.reason().wire());
                     ps.setString(index++, a.error());
                     ps.setInt(index++, a.attempts());
                     ps.setObject(index++, now);
@@ -390,11 +390,11 @@ public class UserAuthIdBackfill {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if ("success".equals(rs.getString(1))) {
+                        if (AuditStatus.SUCCESS.is(rs.getString(1))) {
                             success += rs.getLong(3);
                         } else {
                             failures += rs.getLong(3);
-                            byReason.merge(rs.getString(2) == null ? "resolved" : rs.getString(2), rs.getLong(3), Long::sum);
+                            byReason.merge(rs.getString(2) == null ? AuditStatus.RESOLVED.wire() : rs.getString(2), rs.getLong(3), Long::sum);
                         }
                     }
                 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.backfill.AuditStatus;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.migration.TargetRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,9 +40,9 @@ public class RequestMetrics {
         }
         BackfillReport backfill = result.backfill();
         if (backfill != null && !backfill.dryRun()) {
-            registry.counter("ferry.backfill.users", "target", target, "status", "success", "reason", "none").increment(backfill.linked());
+            registry.counter("ferry.backfill.users", "target", target, "status", AuditStatus.SUCCESS.wire(), "reason", "none").increment(backfill.linked());
             backfill.failedByReason().forEach((reason, count) -> registry.counter("ferry.backfill.users", "target", target,
-                    "status", "failed", "reason", reason).increment(count));
+                    "status", AuditStatus.FAILED.wire(), "reason", reason).increment(count));
         }
     }
 
