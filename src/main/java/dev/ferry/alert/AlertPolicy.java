@@ -30,8 +30,8 @@ public final class AlertPolicy {
                 }
             }
             String code = result.error() == null ? "FAILED" : result.error().code();
-            String kind = "VALIDATION_FAILED".equals(code) ? "validation-mismatch" : "request-failed";
-            alerts.add(alert(Alert.Severity.critical, kind, result,
+            AlertKind kind = "VALIDATION_FAILED".equals(code) ? AlertKind.VALIDATION_MISMATCH : AlertKind.REQUEST_FAILED;
+            alerts.add(alert(kind, result,
                     result.action() + " on " + result.target() + " failed: " + code, details));
         }
         List<LintFinding> overridden = result.lint() == null ? List.of()
@@ -39,7 +39,7 @@ public final class AlertPolicy {
         if (forced && result.plan() == null && result.status() != RequestStatus.REJECTED && !overridden.isEmpty()) {
             Map<String, Object> details = base(result);
             details.put("overridden", overridden.stream().map(f -> f.script() + ":" + f.line() + " " + f.rule()).toList());
-            alerts.add(alert(Alert.Severity.warning, "forced-run", result,
+            alerts.add(alert(AlertKind.FORCED_RUN, result,
                     result.action() + " on " + result.target() + " was forced past " + overridden.size() + " blocking finding(s)",
                     details));
         }
@@ -50,7 +50,7 @@ public final class AlertPolicy {
             details.put("linked", result.backfill().linked());
             details.put("failed", result.backfill().failed());
             details.put("failedByReason", result.backfill().failedByReason());
-            alerts.add(alert(Alert.Severity.warning, "backfill-unresolved", result, "Backfill " + result.backfill().runId() + " on "
+            alerts.add(alert(AlertKind.BACKFILL_UNRESOLVED, result, "Backfill " + result.backfill().runId() + " on "
                     + result.target() + " left " + result.backfill().failed() + " of " + result.backfill().total()
                     + " users unlinked", details));
         }
@@ -67,14 +67,11 @@ public final class AlertPolicy {
     }
 
     /** A one-off alert not tied to a request result (stuck requests, retention). */
-    public static Alert of(Alert.Severity severity, String kind, String target, String requestId, String summary,
-            Map<String, Object> details) {
-        return new Alert(UUID.randomUUID().toString(), severity, kind, target, requestId, summary, details, Instant.now());
+    public static Alert of(AlertKind kind, String target, String requestId, String summary, Map<String, Object> details) {
+        return new Alert(UUID.randomUUID().toString(), kind.severity(), kind.wire(), target, requestId, summary, details, Instant.now());
     }
 
-    private static Alert alert(Alert.Severity severity, String kind, MigrationResult result, String summary,
-            Map<String, Object> details) {
-        return new Alert(UUID.randomUUID().toString(), severity, kind, result.target(), result.requestId(), summary, details,
-                Instant.now());
+    private static Alert alert(AlertKind kind, MigrationResult result, String summary, Map<String, Object> details) {
+        return of(kind, result.target(), result.requestId(), summary, details);
     }
 }

@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.ferry.alert.Alert;
+import dev.ferry.alert.AlertKind;
 import dev.ferry.alert.AlertPolicy;
 import dev.ferry.alert.Alerts;
 import dev.ferry.migration.MigrationRunner;
@@ -143,13 +143,13 @@ public class RetentionJob {
             String message = "Audit retention on " + auditTarget + " stopped: the archive already holds different rows under ids "
                     + e.ids + "; those rows and the rest of their batch were kept";
             LOG.error(message);
-            alerts.raise(AlertPolicy.of(Alert.Severity.critical, "retention-failed", auditTarget, runId, message,
+            alerts.raise(AlertPolicy.of(AlertKind.RETENTION_FAILED, auditTarget, runId, message,
                     Map.of("policy", policy)));
             record(runId, RequestStatus.FAILED, Map.of("error", message));
             throw new FerryException(ErrorCode.ARCHIVE_MISMATCH, message, null, Map.of("ids", e.ids), null);
         } catch (SQLException | IOException e) {
             LOG.errorf(e, "Retention run %s failed", runId);
-            alerts.raise(AlertPolicy.of(Alert.Severity.critical, "retention-failed", auditTarget, runId,
+            alerts.raise(AlertPolicy.of(AlertKind.RETENTION_FAILED, auditTarget, runId,
                     "Audit retention on " + auditTarget + " failed: " + e.getMessage(), Map.of("policy", policy)));
             record(runId, RequestStatus.FAILED, Map.of("error", String.valueOf(e.getMessage())));
             throw FerryException.targetUnavailable("Retention failed", e);

@@ -88,10 +88,10 @@ public class EventPublisher {
      * broker's limit is cut to fit beside its headers (its full size in a header), so that a poison
      * message can never stall its partition.
      */
-    public void publishDeadLetter(String key, byte[] value, String code, String message) {
+    public void publishDeadLetter(String key, byte[] value, DeadLetterCode code, String message) {
         byte[] bytes = value == null ? new byte[0] : value;
         RecordHeaders headers = new RecordHeaders();
-        headers.add(ERROR_CODE_HEADER, code.getBytes(StandardCharsets.UTF_8));
+        headers.add(ERROR_CODE_HEADER, code.name().getBytes(StandardCharsets.UTF_8));
         headers.add(ERROR_MESSAGE_HEADER, clipped(message, 1_000).getBytes(StandardCharsets.UTF_8));
         if (bytes.length > MAX_DEAD_LETTER_BYTES) {
             headers.add(ORIGINAL_SIZE_HEADER, String.valueOf(bytes.length).getBytes(StandardCharsets.UTF_8));

@@ -105,12 +105,12 @@ public class RequestProcessor {
             tree = value == null ? null : mapper.readTree(value);
         } catch (IOException e) {
             LOG.warnf("Unparseable record (key %s) sent to the dead-letter topic: %s", key, e.getMessage());
-            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "UNPARSEABLE", firstLine(e.getMessage())));
+            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, DeadLetterCode.UNPARSEABLE, firstLine(e.getMessage())));
             metrics.deadLetter();
             return;
         }
         if (tree == null || tree.isMissingNode()) {
-            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "EMPTY", "The record has no JSON value"));
+            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, DeadLetterCode.EMPTY, "The record has no JSON value"));
             metrics.deadLetter();
             return;
         }
@@ -152,7 +152,7 @@ public class RequestProcessor {
             }
         } catch (RequestLedger.LedgerRefusedException e) {
             LOG.warnf("Request %s cannot be recorded, sent to the dead-letter topic: %s", request.requestId(), e.getMessage());
-            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, "UNSTORABLE", firstLine(e.getMessage())));
+            retryingRun("publish a dead letter", () -> publisher.publishDeadLetter(key, value, DeadLetterCode.UNSTORABLE, firstLine(e.getMessage())));
             metrics.deadLetter();
         } catch (Transient.Exhausted e) {
             // The ledger or the broker is still away: leave the record for redelivery (readiness reports it).
