@@ -78,7 +78,8 @@ public class MigrationRunner {
             Flyway flyway = target.flyway(toVersion);
             MigrationInfoService before = call(flyway::info);
             String versionBefore = currentVersion(before);
-            Optional<FerryException> historyProblem = failedHistory(before).or(() -> changedScripts(before));
+            Optional<FerryException> historyProblem = failedHistory(before).or(() -> changedScripts(before))
+                    .or(() -> unresolvedHistory(before));
             if (historyProblem.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, List.of(), historyProblem.get());
             }
@@ -254,6 +255,23 @@ public class MigrationRunner {
         return Arrays.stream(info.applied()).filter(m -> m.getState().isFailed()).findFirst()
                 .map(m -> new FerryException(ErrorCode.NEEDS_REPAIR, "The history of the target records " + m.getScript()
                         + " as failed; fix the target and send a repair request first", m.getScript(), Map.of("needsRepair", true), null));
+    }
+
+    /**
+     * What Flyway's own validation would refuse besides checksums: an applied version whose script is
+     * gone, and a pending script below the current version that a plain migrate would skip.
+     */
+    private static Optional<FerryException> unresolvedHistory(MigrationInfoService info) {
+        List<MigrationInfo> problems = Arrays.stream(info.all()).filter(m -> m.getState() == MigrationState.MISSING_SUCCESS
+                || m.getState() == MigrationState.MISSING_FAILED || m.getState() == MigrationState.IGNORED).toList();
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> described = problems.stream().map(m -> (m.getScript() == null ? "V" + version(m) : m.getScript()) + " ("
+                + (m.getState() == MigrationState.IGNORED ? "pending below the current version" : "applied, but its script is gone")
+                + ")").toList();
+        return Optional.of(new FerryException(ErrorCode.HISTORY_MISMATCH, "The history does not match the scripts: " + described
+                + ". Restore the scripts, or repair with a reason.", problems.get(0).getScript(), Map.of("scripts", described), null));
     }
 
     private static Optional<FerryException> changedScripts(MigrationInfoService info) {

@@ -83,6 +83,9 @@ public final class TargetDatabase implements AutoCloseable {
                 .table(config.historyTable())
                 // Ferry runs U scripts itself; Flyway's free edition must not reject their names.
                 .validateMigrationNaming(false)
+                // MigrationRunner checks the history itself (failed, edited, missing or skipped scripts) from the info it
+                // needs anyway for lint and the plan; Flyway's own validation would compute that info a second time.
+                .validateOnMigrate(false)
                 .cleanDisabled(true)
                 .communityDBSupportEnabled(true);
         toVersion.ifPresent(flyway::target);

@@ -111,6 +111,22 @@ class HonestUndoTest {
         assertThat(migrated.path("migrations")).extracting(m -> m.path("script").asText()).containsExactly("V1__shape.sql");
     }
 
+    @Test
+    void anAppliedScriptThatIsGoneIsAHistoryMismatchNotASilentMigrate() throws Exception {
+        freshTarget(-1);
+        assertThat(send("migrate", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
+        Files.delete(FOLDER.resolve("V1__shape.sql"));
+        Files.writeString(FOLDER.resolve("V2__more.sql"), "CREATE TABLE more_shape (id INT PRIMARY KEY);\n");
+        try {
+            JsonNode refused = send("migrate", Map.of());
+            assertThat(refused.path("status").asText()).isEqualTo("REJECTED");
+            assertThat(refused.path("error").path("code").asText()).isEqualTo("HISTORY_MISMATCH");
+            assertThat(refused.path("error").path("message").asText()).contains("its script is gone");
+        } finally {
+            Files.delete(FOLDER.resolve("V2__more.sql"));
+        }
+    }
+
     private static void freshTarget(int failing) throws Exception {
         TestInfrastructure.execute("", "DROP DATABASE IF EXISTS " + SCHEMA);
         TestInfrastructure.execute("", "CREATE DATABASE " + SCHEMA);
