@@ -26,6 +26,7 @@ import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
 import dev.ferry.Transient;
+import io.smallrye.mutiny.Uni;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
@@ -102,34 +103,105 @@ public class MigrationRunner {
         }
     }
 
+    /**
+     * Runs Flyway's migrate. A script whose first statement cannot get its table's metadata lock within
+     * {@code ddl.lock-wait} has not run at all: its failed row is forgotten and the migrate is tried
+     * again, with backoff and jitter, up to {@code ddl.lock-retries} times, so the application's queries
+     * never queue behind Ferry's DDL for longer than one wait.
+     */
     private MigrationOutcome apply(TargetDatabase target, Flyway flyway, String versionBefore, List<LintFinding> findings,
             ScriptCatalog.Index scripts) {
+        List<AppliedMigration> applied = new ArrayList<>();
+        TargetsConfig.Ddl ddl = target.config().ddl();
         try {
-            MigrateResult result = flyway.migrate();
-            List<AppliedMigration> applied = result.migrations.stream().map(FlywayResults::toApplied).toList();
-            rememberUndoScripts(target, applied, scripts);
+            MigrateResult result = Uni.createFrom().item(() -> migrateOnce(target, flyway, scripts, applied))
+                    .onFailure(LockNotGranted.class).retry().withBackOff(ddl.lockWait(), ddl.lockWait().multipliedBy(4)).withJitter(0.3)
+                    .atMost(ddl.lockRetries())
+                    .await().indefinitely();
             String versionAfter = result.targetSchemaVersion != null ? result.targetSchemaVersion : versionBefore;
             return new MigrationOutcome(versionBefore, versionAfter, applied, null, findings, null);
+        } catch (LockNotGranted e) {
+            return new MigrationOutcome(versionBefore, currentVersion(call(flyway::info)), applied, null, findings,
+                    lockTimeout(e.wait, e.blockers, ddl));
         } catch (FlywayMigrateException e) {
-            MigrateResult partial = e.getErrorResult();
             String script = e.getMigration() == null ? null : e.getMigration().getScript();
-            List<AppliedMigration> migrations = new ArrayList<>(partial == null || partial.migrations == null ? List.of()
-                    : partial.migrations.stream().map(FlywayResults::toApplied).toList());
-            rememberUndoScripts(target, migrations, scripts);
+            List<AppliedMigration> migrations = new ArrayList<>(applied);
             if (e.getMigration() != null) {
                 migrations.add(new AppliedMigration(version(e.getMigration()), e.getMigration().getDescription(), script,
                         e.getMigration().getType().name(), MigrationState.FAILED.name(), Instant.now(), null, null, null));
             }
-            FerryException failure = new FerryException(ErrorCode.MIGRATION_FAILED,
-                    script + " failed: " + FlywayResults.serverMessage(e)
+            Optional<MetadataLocks.LockWait> lockWait = MetadataLocks.of(e, scripts);
+            FerryException failure = lockWait.isPresent()
+                    ? new FerryException(ErrorCode.DDL_LOCK_TIMEOUT, script + " line " + lockWait.get().line() + " did not get the metadata"
+                            + " lock on " + lockWait.get().table() + " within " + ddl.lockWait().toSeconds() + " s; the statements before it"
+                            + " ran (MySQL DDL is not transactional), so the target needs repair. Blocking: " + blockers(target) + ".",
+                            script, Map.of("needsRepair", true, "line", lockWait.get().line()), e)
+                    : new FerryException(ErrorCode.MIGRATION_FAILED, script + " failed: " + FlywayResults.serverMessage(e)
                             + ". MySQL DDL is not transactional: statements before the failing one stay applied;"
-                            + " fix the target and the script, then send a repair request.",
-                    script, Map.of("needsRepair", true), e);
+                            + " fix the target and the script, then send a repair request.", script, Map.of("needsRepair", true), e);
             return new MigrationOutcome(versionBefore, currentVersion(call(flyway::info)), migrations, null, findings, failure);
         } catch (FlywayValidateException e) {
             throw new FerryException(ErrorCode.HISTORY_MISMATCH, FlywayResults.serverMessage(e));
         } catch (FlywayException e) {
             throw FlywayResults.translate(e);
+        }
+    }
+
+    /** One Flyway migrate; what it applied is added to {@code applied} whether it ends well or not. */
+    private MigrateResult migrateOnce(TargetDatabase target, Flyway flyway, ScriptCatalog.Index scripts, List<AppliedMigration> applied) {
+        try {
+            MigrateResult result = flyway.migrate();
+            List<AppliedMigration> now = result.migrations.stream().map(FlywayResults::toApplied).toList();
+            rememberUndoScripts(target, now, scripts);
+            applied.addAll(now);
+            return result;
+        } catch (FlywayMigrateException e) {
+            MigrateResult partial = e.getErrorResult();
+            List<AppliedMigration> now = partial == null || partial.migrations == null ? List.of()
+                    : partial.migrations.stream().map(FlywayResults::toApplied).toList();
+            rememberUndoScripts(target, now, scripts);
+            applied.addAll(now);
+            Optional<MetadataLocks.LockWait> wait = MetadataLocks.of(e, scripts).filter(MetadataLocks.LockWait::first);
+            if (wait.isEmpty()) {
+                throw e;
+            }
+            try (Connection c = target.connection()) {
+                MetadataLocks.forgetFailed(c, target.config().historyTable(), wait.get().version());
+                List<String> blockers = MetadataLocks.blockers(c);
+                LOG.warnf("%s waited %s for the metadata lock on %s (blocking: %s); nothing of it ran, trying again", wait.get().script(),
+                        target.config().ddl().lockWait(), wait.get().table(), blockers);
+                throw new LockNotGranted(wait.get(), blockers);
+            } catch (SQLException sql) {
+                throw FerryException.targetUnavailable("Lost the target after a metadata-lock timeout", sql);
+            }
+        }
+    }
+
+    private static FerryException lockTimeout(MetadataLocks.LockWait wait, List<String> blockers, TargetsConfig.Ddl ddl) {
+        return new FerryException(ErrorCode.DDL_LOCK_TIMEOUT, wait.script() + " did not get the metadata lock on " + wait.table() + " in "
+                + (ddl.lockRetries() + 1) + " tries of " + ddl.lockWait().toSeconds() + " s each. Blocking: " + blockers
+                + ". Nothing of " + wait.script() + " ran and its history row was removed: send the request again once the blocking"
+                + " transactions end.", wait.script(), Map.of("table", String.valueOf(wait.table()), "blockers", blockers,
+                        "tries", ddl.lockRetries() + 1, "needsRepair", false), null);
+    }
+
+    private static List<String> blockers(TargetDatabase target) {
+        try (Connection c = target.connection()) {
+            return MetadataLocks.blockers(c);
+        } catch (SQLException | RuntimeException e) {
+            return List.of("unknown");
+        }
+    }
+
+    /** The first statement of a script could not get its lock: nothing of the script ran. */
+    private static final class LockNotGranted extends RuntimeException {
+        private final MetadataLocks.LockWait wait;
+        private final List<String> blockers;
+
+        LockNotGranted(MetadataLocks.LockWait wait, List<String> blockers) {
+            super(wait.script() + " waited for the metadata lock on " + wait.table());
+            this.wait = wait;
+            this.blockers = blockers;
         }
     }
 

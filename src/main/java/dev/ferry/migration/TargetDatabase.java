@@ -86,6 +86,8 @@ public final class TargetDatabase implements AutoCloseable {
                 // MigrationRunner checks the history itself (failed, edited, missing or skipped scripts) from the info it
                 // needs anyway for lint and the plan; Flyway's own validation would compute that info a second time.
                 .validateOnMigrate(false)
+                // Every statement waits at most ddl.lock-wait for its metadata lock (MigrationRunner retries).
+                .initSql("SET SESSION lock_wait_timeout = " + Math.max(1, config.ddl().lockWait().toSeconds()))
                 .cleanDisabled(true)
                 .communityDBSupportEnabled(true);
         toVersion.ifPresent(flyway::target);

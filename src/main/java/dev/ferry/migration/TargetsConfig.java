@@ -48,6 +48,9 @@ public interface TargetsConfig {
 
         Lint lint();
 
+        /** How DDL waits for its metadata lock: {@code ddl.*}. */
+        Ddl ddl();
+
         /**
          * Properties file mapping TypeORM migration names to Ferry versions ({@code AddUsers1690000000000=1}),
          * used by {@code baseline}; {@code classpath:} or a file path.
@@ -87,6 +90,19 @@ public interface TargetsConfig {
 
         /** Tables to export and compare, instead of the ones detected from the scripts. */
         Optional<List<String>> tables();
+    }
+
+    interface Ddl {
+        /**
+         * The longest one statement waits for its metadata lock ({@code lock_wait_timeout}), so that a
+         * long transaction on the table never makes the application's queries queue behind Ferry's DDL.
+         */
+        @WithDefault("3s")
+        Duration lockWait();
+
+        /** How often a script whose first statement could not get its lock is tried again (backoff with jitter). */
+        @WithDefault("20")
+        int lockRetries();
     }
 
     interface Lint {

@@ -39,7 +39,8 @@ public enum ErrorCode {
     ROW_COUNT_MISMATCH(409, null, "The rows a destructive run would touch are not the count the caller named"),
     ARCHIVE_MISMATCH(409, RequestStatus.FAILED, "An archived copy differs from its row; nothing of that batch was deleted"),
     NOT_RETRYABLE(409, null, "Only a failed audit row without a retry in flight can be retried"),
-    TOO_MANY_STREAMS(429, null, "Too many event streams are open; close one or try again later");
+    TOO_MANY_STREAMS(429, null, "Too many event streams are open; close one or try again later"),
+    DDL_LOCK_TIMEOUT(503, RequestStatus.FAILED, "A statement did not get its table's metadata lock within the retries");
 
     private final int httpStatus;
     private final RequestStatus resultStatus;
