@@ -122,17 +122,29 @@ public class RequestResource {
     }
 
     private void awaitInLedger(String requestId) {
-        long deadline = System.nanoTime() + eventsConfig.waitForRequest().toNanos();
-        while (requests.find(requestId).isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new FerryException(ErrorCode.REQUEST_NOT_FOUND, "No request '" + requestId + "' has been received");
+        Uni.createFrom().item(() -> requests.find(requestId).orElse(null))
+                .onItem().ifNull().failWith(NotInLedgerYet::new)
+                .onFailure(NotInLedgerYet.class).retry().withBackOff(Duration.ofMillis(200), Duration.ofMillis(500))
+                .expireIn(eventsConfig.waitForRequest().toMillis())
+                // When the wait runs out, Mutiny ends with "retries exhausted" caused by the last NotInLedgerYet.
+                .onFailure(RequestResource::notInLedgerYet).transform(e -> new FerryException(ErrorCode.REQUEST_NOT_FOUND,
+                        "No request '" + requestId + "' has been received"))
+                .await().indefinitely();
+    }
+
+    private static boolean notInLedgerYet(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NotInLedgerYet) {
+                return true;
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FerryException(ErrorCode.REQUEST_NOT_FOUND, "No request '" + requestId + "' has been received");
-            }
+        }
+        return false;
+    }
+
+    /** The request has not reached the ledger (yet). */
+    private static final class NotInLedgerYet extends RuntimeException {
+        NotInLedgerYet() {
+            super(null, null, false, false);
         }
     }
 

@@ -265,10 +265,11 @@ class RequestProcessingTest {
         kafka.request(id, "migrate", "slow", Map.of());
 
         JsonNode result = kafka.awaitResult(id, Duration.ofSeconds(90));
-        Thread.sleep(3_000); // a rebalance would redeliver the record and publish a second (duplicate) result
+        // A rebalance would redeliver the record and publish a second (duplicate) result: none comes for 3 s.
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> kafka.results(id).size() == 1);
 
         assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(kafka.results(id)).hasSize(1);
         assertThat(count("ferry_test", "SELECT deliveries FROM ferry_request WHERE request_id = '" + id + "'")).isEqualTo(1);
         assertThat(count("ferry_test_slow", "SELECT COUNT(*) FROM flyway_schema_history WHERE script = 'V1__slow_backfill.sql'"))
                 .isEqualTo(1);
