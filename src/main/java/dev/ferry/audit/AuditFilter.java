@@ -20,7 +20,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 record AuditFilter(List<String> statuses, String reason, String runId, String emailPrefix, LocalDateTime from, LocalDateTime to,
         boolean unresolvedOnly) {
 
-
     static AuditFilter parse(List<String> statuses, String reason, String runId, String emailPrefix, String from, String to,
             boolean unresolvedOnly) {
         List<String> checked = new ArrayList<>();

@@ -113,6 +113,6 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
     }
 
     private static String key(String name) {
-        return ScriptLinter.unquote(name).trim().toLowerCase(Locale.ROOT);
+        return ScriptLinter.nameKey(name);
     }
 }

@@ -1,7 +1,6 @@
 package dev.ferry.migration;
 
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,15 +23,15 @@ final class CreatedObjects {
             String sql = SqlStatements.withoutComments(statement.sql());
             Matcher m = CREATE_TABLE.matcher(sql);
             if (m.find()) {
-                created.add(m.group(1).toLowerCase(Locale.ROOT));
+                created.add(ScriptLinter.nameKey(m.group(1)));
                 continue;
             }
             m = ALTER_TABLE.matcher(sql);
             if (m.find()) {
-                String table = m.group(1).toLowerCase(Locale.ROOT);
+                String table = ScriptLinter.nameKey(m.group(1));
                 Matcher add = ADD_COLUMN.matcher(m.group(2));
                 while (add.find()) {
-                    created.add(table + "." + add.group(1).toLowerCase(Locale.ROOT));
+                    created.add(table + "." + ScriptLinter.nameKey(add.group(1)));
                 }
             }
         }

@@ -91,7 +91,7 @@ final class ScriptLinter {
             String sql = SqlStatements.withoutComments(statement.sql());
             List<Runnable> effects = new ArrayList<>();
             List<Hit> hits = new ArrayList<>();
-            java.util.Set<String> elsewhere = SchemaReferences.outside(sql, facts.schema());
+            Set<String> elsewhere = SchemaReferences.outside(sql, facts.schema());
             if (!elsewhere.isEmpty()) {
                 hits.add(new Hit(LintRule.CROSS_SCHEMA, "names " + String.join(", ", elsewhere)));
             }
@@ -146,12 +146,8 @@ final class ScriptLinter {
         }
 
         boolean removes(Set<String> purpose) {
-            return table != null && !purpose.isEmpty() && (rule == LintRule.DROP_TABLE && purpose.contains(key(table))
-                    || rule == LintRule.DROP_COLUMN && column != null && purpose.contains(key(table) + "." + key(column)));
-        }
-
-        private static String key(String name) {
-            return unquote(name).toLowerCase(Locale.ROOT);
+            return table != null && !purpose.isEmpty() && (rule == LintRule.DROP_TABLE && purpose.contains(nameKey(table))
+                    || rule == LintRule.DROP_COLUMN && column != null && purpose.contains(nameKey(table) + "." + nameKey(column)));
         }
     }
 
@@ -356,6 +352,11 @@ final class ScriptLinter {
 
     static String unquote(String name) {
         return name == null ? null : name.replace("`", "").replace("\"", "");
+    }
+
+    /** A table or column name as lint compares names (MySQL compares them case-insensitively here). */
+    static String nameKey(String name) {
+        return unquote(name).trim().toLowerCase(Locale.ROOT);
     }
 
     /** Facts read from information_schema over one connection to the target. */

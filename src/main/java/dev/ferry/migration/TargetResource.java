@@ -81,20 +81,16 @@ public class TargetResource {
 
     /** Versions the target holds: applied ones, and those a baseline stands for (below or at it), each once. */
     private static int appliedVersions(List<AppliedMigration> scripts) {
-        return (int) scripts.stream().filter(m -> m.version() != null && isFlywayState(m.state()))
-                .filter(m -> {
-                    MigrationState state = MigrationState.valueOf(m.state());
-                    return state.isApplied() && !state.isFailed() || state == MigrationState.BELOW_BASELINE;
-                })
-                .map(AppliedMigration::version).distinct().count();
+        return (int) scripts.stream().filter(m -> m.version() != null && inState(m, s -> s.isApplied() && !s.isFailed()
+                || s == MigrationState.BELOW_BASELINE)).map(AppliedMigration::version).distinct().count();
     }
 
     private static int count(List<AppliedMigration> scripts, Predicate<MigrationState> state) {
-        return (int) scripts.stream().map(AppliedMigration::state).filter(TargetResource::isFlywayState).map(MigrationState::valueOf)
-                .filter(state).count();
+        return (int) scripts.stream().filter(m -> inState(m, state)).count();
     }
 
-    private static boolean isFlywayState(String state) {
-        return state != null && Arrays.stream(MigrationState.values()).anyMatch(s -> s.name().equals(state));
+    /** {@code info} lists Flyway states only; anything else (none) matches nothing. */
+    private static boolean inState(AppliedMigration m, Predicate<MigrationState> state) {
+        return Arrays.stream(MigrationState.values()).filter(s -> s.name().equals(m.state())).anyMatch(state);
     }
 }

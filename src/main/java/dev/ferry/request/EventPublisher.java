@@ -13,8 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.alert.Alert;
+import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.migration.PlannedScript;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -52,8 +52,10 @@ public class EventPublisher {
         sendAndWait(topics.results(), result.requestId(), utf8(fitted(result)), null);
     }
 
-    /** A request as a pipeline would send it, keyed by target; completes once the broker acknowledged it. */
-    /** A request as a pipeline would send it: keyed by target, with the sender's bearer token in a header. */
+    /**
+     * A request as a pipeline would send it: keyed by target, with the sender's bearer token in a
+     * header; completes once the broker acknowledged it.
+     */
     public Uni<Void> publishRequest(MigrationRequest request, String authorization) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(RecordAuthenticator.HEADER, authorization.getBytes(StandardCharsets.UTF_8));

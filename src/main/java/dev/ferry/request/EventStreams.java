@@ -41,10 +41,6 @@ public class EventStreams {
         return new Permit(caller, mine);
     }
 
-    int openStreams() {
-        return open.get();
-    }
-
     private void release(String caller, AtomicInteger count) {
         if (count.decrementAndGet() <= 0) {
             byCaller.remove(caller, count);

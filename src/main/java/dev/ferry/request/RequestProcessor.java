@@ -50,7 +50,6 @@ import dev.ferry.problem.FerryException;
 public class RequestProcessor {
 
     private static final Logger LOG = Logger.getLogger(RequestProcessor.class);
-    private static final MigrationRequest EMPTY_REQUEST = new MigrationRequest(null, null, null, null, null, null, null, null, null, null);
 
     private final ObjectMapper mapper;
     private final RequestLedger ledger;
@@ -209,7 +208,7 @@ public class RequestProcessor {
                     .orElseThrow(() -> new IllegalStateException("Request " + request.requestId() + " vanished from the ledger"));
             if (!compared) {
                 // The same id asking for other work would otherwise be answered with the first request's result.
-                List<String> differences = SameRequest.differences(storedRequest(known.payload()), request, mapper);
+                List<String> differences = SameRequest.differences(known.payload(), request, mapper);
                 if (!differences.isEmpty()) {
                     LOG.warnf("Request %s re-sent with a different %s: refused", request.requestId(), differences);
                     MigrationResult conflict = resultOf(request, receivedAt, receivedAt,
@@ -309,15 +308,6 @@ public class RequestProcessor {
                 outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(),
                 outcome.lint() == null ? java.util.List.of() : outcome.lint(),
                 validationReport, backfillReport, error, instance);
-    }
-
-    /** The request first stored under an id; a row Ferry wrote itself (a retention run) holds no request. */
-    private MigrationRequest storedRequest(String payload) {
-        try {
-            return payload == null ? EMPTY_REQUEST : mapper.readValue(payload, MigrationRequest.class);
-        } catch (JsonProcessingException e) {
-            return EMPTY_REQUEST;
-        }
     }
 
     private MigrationResult readResult(String json) {

@@ -74,6 +74,10 @@ public class RequestResource {
         return !caller.hasRole(Roles.OPERATOR);
     }
 
+    private RequestView asSeenByCaller(RequestView view) {
+        return masked() ? view.masked() : view;
+    }
+
     @GET
     @Path("/{requestId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -176,7 +180,7 @@ public class RequestResource {
         return RequestEntry.<RequestEntry> findById(requestId)
                 .onItem().ifNull().failWith(() -> new FerryException(ErrorCode.REQUEST_NOT_FOUND,
                         "No request '" + requestId + "' has been received (yet)"))
-                .map(entry -> masked() ? RequestView.of(entry, true).masked() : RequestView.of(entry, true));
+                .map(entry -> asSeenByCaller(RequestView.of(entry, true)));
     }
 
     @GET
@@ -215,8 +219,7 @@ public class RequestResource {
         hql.append(" order by receivedAt desc, requestId desc");
         return RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit - 1).list().map(entries -> {
             List<RequestView> items = new ArrayList<>(entries.size());
-            boolean mask = masked();
-            entries.forEach(e -> items.add(mask ? RequestView.of(e, false).masked() : RequestView.of(e, false)));
+            entries.forEach(e -> items.add(asSeenByCaller(RequestView.of(e, false))));
             String next = entries.size() < limit ? null : new KeysetCursor(entries.get(entries.size() - 1).receivedAt, entries.get(entries.size() - 1).requestId).encode();
             return new RequestPage(items, next);
         });

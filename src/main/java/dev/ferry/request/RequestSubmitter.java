@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.problem.ErrorCode;
@@ -58,8 +57,8 @@ public class RequestSubmitter {
      */
     private Uni<Void> refuseConflict(MigrationRequest request) {
         return Panache.withSession(() -> RequestEntry.<RequestEntry> findById(request.requestId())).map(stored -> {
-            if (stored != null && stored.payload != null) {
-                List<String> differences = SameRequest.differences(stored(stored.payload), request, mapper);
+            if (stored != null) {
+                List<String> differences = SameRequest.differences(stored.payload, request, mapper);
                 if (!differences.isEmpty()) {
                     throw SameRequest.conflict(request.requestId(), differences);
                 }
@@ -68,11 +67,4 @@ public class RequestSubmitter {
         });
     }
 
-    private MigrationRequest stored(String payload) {
-        try {
-            return mapper.readValue(payload, MigrationRequest.class);
-        } catch (JsonProcessingException e) {
-            return new MigrationRequest(null, null, null, null, null, null, null, null, null, null);
-        }
-    }
 }

@@ -19,6 +19,22 @@ final class SameRequest {
     private SameRequest() {
     }
 
+    private static final MigrationRequest NO_REQUEST = new MigrationRequest(null, null, null, null, null, null, null, null, null, null);
+
+    /**
+     * The fields in which {@code resent} differs from the request stored as {@code storedPayload}; a
+     * row Ferry wrote itself (a retention run) holds no request, so every id of it differs.
+     */
+    static List<String> differences(String storedPayload, MigrationRequest resent, ObjectMapper mapper) {
+        MigrationRequest stored;
+        try {
+            stored = storedPayload == null ? NO_REQUEST : mapper.readValue(storedPayload, MigrationRequest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            stored = NO_REQUEST;
+        }
+        return differences(stored, resent, mapper);
+    }
+
     /** The fields that differ, in contract order; empty when the two ask for the same work. */
     static List<String> differences(MigrationRequest stored, MigrationRequest resent, ObjectMapper mapper) {
         List<String> fields = new ArrayList<>();

@@ -33,10 +33,6 @@ final class RoundTrip {
     /** How the round trip reaches the sandbox: as the confined user, or as the target's own account. */
     record Access(TargetDatabase target, String sandbox, String user, String password) {
 
-        static Access as(TargetDatabase target, String sandbox, String user, String password) {
-            return new Access(target, sandbox, user, password);
-        }
-
         Flyway flyway(Optional<String> toVersion) {
             return user == null ? target.flywayOnSchema(sandbox, toVersion) : target.flywayOnSchemaAs(sandbox, toVersion, user, password);
         }
@@ -88,10 +84,10 @@ final class RoundTrip {
                 }
             }
         }
-        List<String> undone = SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history), before).forward();
+        SchemaDiff.Scripts undone = SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history), before);
         if (!undone.isEmpty()) {
             return new ValidationReport.RoundTrip("differs", names, names.get(0), "after the undo scripts the schema is not what it was"
-                    + " before the pending scripts", clean(undone));
+                    + " before the pending scripts", undone.differences(20));
         }
         try {
             access.flyway(toVersion).migrate();
@@ -100,16 +96,11 @@ final class RoundTrip {
             return new ValidationReport.RoundTrip("failed", names, script, (script == null ? "a pending script" : script)
                     + " failed when applied again after its undo: " + FlywayResults.serverMessage(e), null);
         }
-        List<String> again = SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history), forward).forward();
+        SchemaDiff.Scripts again = SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history), forward);
         if (!again.isEmpty()) {
             return new ValidationReport.RoundTrip("differs", names, legs.get(0).forward(), "applied again after their undo, the scripts"
-                    + " leave another schema than the first time", clean(again));
+                    + " leave another schema than the first time", again.differences(20));
         }
         return new ValidationReport.RoundTrip("passed", names, null, null, null);
-    }
-
-    /** The statements that would close a difference, without their waiver comments: what differs, in SQL. */
-    private static List<String> clean(List<String> statements) {
-        return statements.stream().map(d -> d.replaceAll("(?m)^--[^\\n]*\\n", "")).limit(20).toList();
     }
 }

@@ -30,21 +30,15 @@ import dev.ferry.Identifiers;
 final class SandboxClone {
 
     private static final Pattern EMPTY_DEFINER = Pattern.compile("(?i)\\s+DEFINER\\s*=\\s*``(?=\\s)");
-    private static final Pattern AUTO_INCREMENT = Pattern.compile(" AUTO_INCREMENT=\\d+");
 
     private SandboxClone() {
     }
 
-    /** What was built: the objects other than tables, by kind, and each table whose rows were copied. */
-    record Built(Set<String> copied, Map<String, List<String>> objects) {
-    }
-
-    static Built build(Connection c, String live, String sandbox, Set<String> touched, String historyTable, Optional<Integer> sample)
+    static void build(Connection c, String live, String sandbox, Set<String> touched, String historyTable, Optional<Integer> sample)
             throws SQLException {
         List<String> tables = strings(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = ?"
                 + " AND table_type = 'BASE TABLE' ORDER BY table_name", live);
         Set<String> copied = withReferencedTables(c, live, touched, historyTable);
-        Map<String, List<String>> objects = new LinkedHashMap<>();
         try (Statement s = c.createStatement()) {
             // Definitions name their tables unqualified: run them inside the sandbox. Without key checks, a table
             // may reference one created after it, and rows load in any order (they already satisfy their keys).
@@ -52,7 +46,8 @@ final class SandboxClone {
             s.execute("USE " + Identifiers.quote(sandbox));
             try {
                 for (String table : tables) {
-                    s.execute(AUTO_INCREMENT.matcher(show(c, "SHOW CREATE TABLE " + Identifiers.quote(live, table), 2)).replaceAll(""));
+                    // As live has it, AUTO_INCREMENT included: rows the scripts insert get the ids they would get live.
+                    s.execute(show(c, "SHOW CREATE TABLE " + Identifiers.quote(live, table), 2));
                 }
                 for (String table : tables) {
                     if (copied.contains(table.toLowerCase(Locale.ROOT))) {
@@ -61,17 +56,18 @@ final class SandboxClone {
                                 + (!history && sample.isPresent() ? sampleClause(c, live, table, sample.get()) : ""));
                     }
                 }
-                objects.put("view", views(c, s, live, sandbox));
-                objects.put("routine", routines(c, s, live, sandbox));
+                views(c, s, live, sandbox);
+                routines(c, s, live, sandbox);
                 // Triggers last: the copied rows must not fire them.
-                objects.put("trigger", definitions(c, s, live, sandbox, "SELECT trigger_name FROM information_schema.triggers"
-                        + " WHERE trigger_schema = ? ORDER BY trigger_name", name -> "SHOW CREATE TRIGGER " + Identifiers.quote(live, name), 3));
+                for (String trigger : strings(c, "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = ?"
+                        + " ORDER BY trigger_name", live)) {
+                    s.execute(repoint(show(c, "SHOW CREATE TRIGGER " + Identifiers.quote(live, trigger), 3), live, sandbox));
+                }
             } finally {
                 s.execute("USE " + Identifiers.quote(live));
                 s.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1");
             }
         }
-        return new Built(copied, objects);
     }
 
     /** The names of the views, routines and triggers of a schema, by kind, to compare a sandbox with its original. */
@@ -114,13 +110,12 @@ final class SandboxClone {
     }
 
     /** Views may use views: create what can be created, then try the rest again, until nothing moves. */
-    private static List<String> views(Connection c, Statement s, String live, String sandbox) throws SQLException {
+    private static void views(Connection c, Statement s, String live, String sandbox) throws SQLException {
         List<String> pending = strings(c, "SELECT table_name FROM information_schema.views WHERE table_schema = ? ORDER BY table_name", live);
         Map<String, String> definitions = new LinkedHashMap<>();
         for (String view : pending) {
             definitions.put(view, repoint(show(c, "SHOW CREATE VIEW " + Identifiers.quote(live, view), 2), live, sandbox));
         }
-        List<String> created = new ArrayList<>();
         SQLException last = null;
         boolean moved = true;
         while (!definitions.isEmpty() && moved) {
@@ -129,7 +124,6 @@ final class SandboxClone {
                 var view = it.next();
                 try {
                     s.execute(view.getValue());
-                    created.add(view.getKey());
                     it.remove();
                     moved = true;
                 } catch (SQLException e) {
@@ -140,11 +134,9 @@ final class SandboxClone {
         if (!definitions.isEmpty() && last != null) {
             throw last;
         }
-        return created;
     }
 
-    private static List<String> routines(Connection c, Statement s, String live, String sandbox) throws SQLException {
-        List<String> created = new ArrayList<>();
+    private static void routines(Connection c, Statement s, String live, String sandbox) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT routine_type, routine_name FROM information_schema.routines"
                 + " WHERE routine_schema = ? ORDER BY routine_name")) {
             ps.setString(1, live);
@@ -156,20 +148,8 @@ final class SandboxClone {
             }
             for (String[] routine : routines) {
                 s.execute(repoint(show(c, "SHOW CREATE " + routine[0] + " " + Identifiers.quote(live, routine[1]), 3), live, sandbox));
-                created.add(routine[0] + " " + routine[1]);
             }
         }
-        return created;
-    }
-
-    private static List<String> definitions(Connection c, Statement s, String live, String sandbox, String names,
-            java.util.function.Function<String, String> show, int column) throws SQLException {
-        List<String> created = new ArrayList<>();
-        for (String name : strings(c, names, live)) {
-            s.execute(repoint(show(c, show.apply(name), column), live, sandbox));
-            created.add(name);
-        }
-        return created;
     }
 
     /**

@@ -110,14 +110,15 @@ public class SandboxValidator {
                 return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "Cannot build the sandbox from the live"
                         + " definitions: " + e.getMessage(), null, Map.of("sandbox", sandbox), null));
             }
-            Optional<FerryException> unlike = differsFromLive(connection, live, sandbox, history);
+            // Read once: compared with the live schema now, and with the schema the undo scripts leave later.
+            SchemaSnapshot before = SchemaSnapshot.read(connection, sandbox, history);
+            Optional<FerryException> unlike = differsFromLive(connection, live, sandbox, history, before);
             if (unlike.isPresent()) {
                 return new Outcome(null, unlike.get());
             }
             long cloned = System.nanoTime();
             List<RoundTrip.Leg> undos = target.config().validation().undoRoundTrip() && !capture ? RoundTrip.legs(target, pending)
                     : List.of();
-            SchemaSnapshot before = undos.isEmpty() ? null : SchemaSnapshot.read(connection, sandbox, history);
             // The live schema is only read: a pending script that names another schema is refused before anything
             // runs, and the scripts run as a user granted nothing but the sandbox wherever one can be created.
             try (SandboxUser confined = SandboxUser.create(connection, sandbox).orElse(null)) {
@@ -127,8 +128,8 @@ public class SandboxValidator {
                 if (leaving.isPresent()) {
                     return new Outcome(null, leaving.get());
                 }
-                RoundTrip.Access access = confined == null ? RoundTrip.Access.as(target, sandbox, null, null)
-                        : RoundTrip.Access.as(target, sandbox, confined.name(), confined.password());
+                RoundTrip.Access access = confined == null ? new RoundTrip.Access(target, sandbox, null, null)
+                        : new RoundTrip.Access(target, sandbox, confined.name(), confined.password());
                 try {
                     access.flyway(toVersion).migrate();
                 } catch (FlywayException e) {
@@ -274,9 +275,10 @@ public class SandboxValidator {
      * A sandbox that is not the live schema proves nothing: compare tables, columns, indexes, foreign
      * keys, views, routines and triggers before any script runs.
      */
-    private static Optional<FerryException> differsFromLive(Connection c, String live, String sandbox, String history) throws SQLException {
-        List<String> differences = new ArrayList<>(SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history),
-                SchemaSnapshot.read(c, live, history)).forward());
+    private static Optional<FerryException> differsFromLive(Connection c, String live, String sandbox, String history,
+            SchemaSnapshot sandboxSchema) throws SQLException {
+        List<String> differences = new ArrayList<>(SchemaDiff.between(sandboxSchema, SchemaSnapshot.read(c, live, history))
+                .differences(Integer.MAX_VALUE));
         Map<String, List<String>> liveObjects = SandboxClone.objects(c, live);
         Map<String, List<String>> sandboxObjects = SandboxClone.objects(c, sandbox);
         liveObjects.forEach((kind, names) -> names.stream().filter(n -> !sandboxObjects.get(kind).contains(n))
@@ -284,7 +286,7 @@ public class SandboxValidator {
         if (differences.isEmpty()) {
             return Optional.empty();
         }
-        List<String> shown = differences.stream().map(d -> d.replaceAll("(?m)^--[^\n]*\n", "")).limit(5).toList();
+        List<String> shown = differences.stream().limit(5).toList();
         return Optional.of(new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox is not the live schema, so validating in it"
                 + " would prove nothing: " + String.join("; ", shown) + (differences.size() > 5 ? "; and " + (differences.size() - 5)
                         + " more" : ""), null, Map.of("sandbox", sandbox, "differences", differences), null));
@@ -484,17 +486,6 @@ public class SandboxValidator {
             }
         }
     }
-
-
-
-
-    private static String single(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
 
     /**
      * {@code folder/name} with the name made a plain file name: request ids and table names become

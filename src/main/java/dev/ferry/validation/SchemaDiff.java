@@ -24,6 +24,11 @@ final class SchemaDiff {
         boolean isEmpty() {
             return forward.isEmpty();
         }
+
+        /** What differs, as the forward statements without their {@code ferry:allow} waiver comments, at most {@code max}. */
+        List<String> differences(int max) {
+            return forward.stream().map(statement -> statement.replaceAll("(?m)^--[^\n]*\n", "")).limit(max).toList();
+        }
     }
 
     static Scripts between(SchemaSnapshot current, SchemaSnapshot desired) {
