@@ -28,6 +28,9 @@ public final class AlertPolicy {
                 if (result.error().migration() != null) {
                     details.put("migration", result.error().migration());
                 }
+                if (result.error().details() != null && result.error().details().containsKey("blockers")) {
+                    details.put("blockers", result.error().details().get("blockers")); // who held the metadata lock
+                }
             }
             String code = result.error() == null ? "FAILED" : result.error().code();
             AlertKind kind = "VALIDATION_FAILED".equals(code) ? AlertKind.VALIDATION_MISMATCH : AlertKind.REQUEST_FAILED;

@@ -21,7 +21,10 @@ public enum LintRule {
             + " another schema)"),
     UNDO_CHANGED("undo-changed", LintSeverity.WARN, "the undo script changed after its version was applied"),
     /** Not a statement rule: the validation gate reports unvalidated scripts through the same channel. */
-    NOT_VALIDATED("not-validated", LintSeverity.BLOCK, "has not passed sandbox validation with this exact checksum");
+    NOT_VALIDATED("not-validated", LintSeverity.BLOCK, "has not passed sandbox validation with this exact checksum"),
+    /** Not a statement rule: the algorithm probe (AlterProbe) reports copies of large tables through the same channel. */
+    TABLE_COPY("table-copy", LintSeverity.BLOCK, "copies a table of at least ddl.large-table-rows rows, blocking its writes while it"
+            + " runs, and no online tool is enabled");
 
     private final String id;
     private final LintSeverity defaultSeverity;

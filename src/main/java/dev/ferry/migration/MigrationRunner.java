@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,7 +27,6 @@ import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
 import dev.ferry.Transient;
-import io.smallrye.mutiny.Uni;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
@@ -40,10 +40,17 @@ public class MigrationRunner {
 
     private final TargetRegistry targets;
     private final ScriptRecords records;
+    private final ScriptProgress progress;
 
-    public MigrationRunner(TargetRegistry targets, ScriptRecords records) {
+    public MigrationRunner(TargetRegistry targets, ScriptRecords records, ScriptProgress progress) {
         this.targets = targets;
         this.records = records;
+        this.progress = progress;
+    }
+
+    /** The statements recorded on a target as its history {@code info} stands, for a revert or a repair that must know what ran. */
+    ScriptProgress.Journal journal(TargetDatabase target, MigrationInfoService info) {
+        return progress.journal(target.name(), info);
     }
 
     public TargetDatabase target(String name) {
@@ -72,74 +79,144 @@ public class MigrationRunner {
     /**
      * Applies the pending scripts (up to {@code toVersion}) under the target's lock, after the
      * history, lint and validation-gate checks; a dry run returns the plan and the findings instead.
+     * A version that stopped half-way (a failed statement, or Ferry stopped) continues at its next
+     * statement, provided the statements that ran are unchanged.
      */
     public MigrationOutcome migrate(String targetName, Optional<String> toVersion, boolean force, boolean dryRun) {
+        return migrate(targetName, toVersion, force, dryRun, progress -> {
+        });
+    }
+
+    /** As {@link #migrate(String, Optional, boolean, boolean)}; a statement that runs long reports to {@code progress}. */
+    public MigrationOutcome migrate(String targetName, Optional<String> toVersion, boolean force, boolean dryRun,
+            java.util.function.Consumer<DdlProgress> ddlProgress) {
         TargetDatabase target = target(targetName);
         try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
             Flyway flyway = target.flyway(toVersion);
-            MigrationInfoService before = call(flyway::info);
-            String versionBefore = currentVersion(before);
-            Optional<FerryException> historyProblem = failedHistory(before).or(() -> changedScripts(before))
-                    .or(() -> unresolvedHistory(before));
+            MigrationInfoService history = call(flyway::info);
+            String versionBefore = currentVersion(history);
+            ScriptCatalog.Index scripts = target.scripts().index();
+            ScriptProgress.Journal journal = progress.journal(target.name(), history);
+            Optional<FerryException> historyProblem = changedScripts(history).or(() -> unresolvedHistory(history))
+                    .or(() -> halfApplied(target, history, journal, scripts, !dryRun));
             if (historyProblem.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, List.of(), historyProblem.get());
             }
+            // A resumed version's failed row is gone now: it is pending again.
+            MigrationInfoService before = dryRun ? history : call(flyway::info);
             List<MigrationInfo> pending = Arrays.asList(before.pending());
-            ScriptCatalog.Index scripts = target.scripts().index();
-            List<LintFinding> findings = new ArrayList<>(lint(target, pending.stream().map(m -> scripts.read(m.getScript()))
-                    .flatMap(Optional::stream).toList()));
+            List<ScriptCatalog.Script> pendingScripts = pending.stream().map(m -> scripts.read(m.getScript())).flatMap(Optional::stream)
+                    .toList();
+            List<LintFinding> findings = new ArrayList<>(lint(target, pendingScripts));
             findings.addAll(validationGate(target, pending));
+            // A real run needs to know only about copies of large tables; a dry run shows every table change's algorithm.
+            List<PlannedStatement> tableChanges = AlterProbe.plan(target, pendingScripts, dryRun);
+            tableChanges.stream().filter(PlannedStatement::copiesLargeTable).forEach(c -> findings.add(new LintFinding(c.script(), c.line(),
+                    LintRule.TABLE_COPY.id(), LintSeverity.BLOCK, LintRule.TABLE_COPY.description() + " (table " + c.table() + ")", null, null)));
             if (dryRun) {
                 List<PlannedScript> plan = pending.stream().map(m -> new PlannedScript(version(m), m.getDescription(), m.getScript(),
-                        scripts.read(m.getScript()).map(ScriptCatalog.Script::text)
-                                .orElse("-- " + m.getType() + " migration " + m.getScript()))).toList();
+                        scripts.read(m.getScript()).map(ScriptCatalog.Script::text).orElse("-- " + m.getType() + " migration " + m.getScript()),
+                        nonEmpty(tableChanges.stream().filter(c -> c.script().equals(m.getScript())).toList()))).toList();
                 return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
             }
-            Optional<FerryException> refusal = refusal(findings, force);
+            Optional<FerryException> refusal = refusal(findings, force).or(() -> tableCopies(tableChanges, force));
             if (refusal.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }
-            return apply(target, flyway, versionBefore, findings, scripts);
+            return apply(target, flyway, versionBefore, findings, scripts, journal,
+                    new ScriptRun(journal, ddlProgress, target::connection, force));
         }
     }
 
+    /** Copies of large tables refuse the run before anything runs, unless forced (then they block writes while they run). */
+    private static Optional<FerryException> tableCopies(List<PlannedStatement> tableChanges, boolean force) {
+        List<PlannedStatement> copies = tableChanges.stream().filter(PlannedStatement::copiesLargeTable).toList();
+        if (copies.isEmpty() || force) {
+            return Optional.empty();
+        }
+        List<String> where = copies.stream().map(c -> c.script() + " statement " + c.index() + " (line " + c.line() + ", table " + c.table()
+                + ")").toList();
+        return Optional.of(new FerryException(ErrorCode.TABLE_COPY_REQUIRED, "These statements need a copy of a table with at least"
+                + " ddl.large-table-rows rows, which blocks its writes for as long as it runs: " + where + ". Enable ddl.online-tool"
+                + " (pt-online-schema-change), change the statements, or send force: true for a maintenance window. Nothing ran.",
+                copies.get(0).script(), Map.of("statements", copies), null));
+    }
+
+    private static <T> List<T> nonEmpty(List<T> list) {
+        return list.isEmpty() ? null : list;
+    }
+
     /**
-     * Runs Flyway's migrate. A script whose first statement cannot get its table's metadata lock within
-     * {@code ddl.lock-wait} has not run at all: its failed row is forgotten and the migrate is tried
-     * again, with backoff and jitter, up to {@code ddl.lock-retries} times, so the application's queries
-     * never queue behind Ferry's DDL for longer than one wait.
+     * A version that ran in part: a failed history row, or (after Ferry stopped) a pending version,
+     * with statements in the journal. When those statements are unchanged, its failed row is removed
+     * ({@code resume}) so that Flyway runs it again and {@link ScriptStatements} continues where it
+     * stopped; a failed row with nothing recorded (an undo that stopped, or hand work) is NEEDS_REPAIR.
+     * Journal entries of versions the history records as applied are left-overs and are forgotten.
+     */
+    private static Optional<FerryException> halfApplied(TargetDatabase target, MigrationInfoService info, ScriptProgress.Journal journal,
+            ScriptCatalog.Index scripts, boolean resume) {
+        Set<String> appliedVersions = Arrays.stream(info.applied()).filter(m -> !m.getState().isFailed()).map(FlywayResults::version)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
+        List<String> leftOver = journal.versions().stream().filter(appliedVersions::contains).toList();
+        if (resume && !leftOver.isEmpty()) {
+            journal.forget(leftOver);
+        }
+        Optional<MigrationInfo> failed = Arrays.stream(info.applied()).filter(m -> m.getState().isFailed()).findFirst();
+        Optional<MigrationInfo> stopped = failed.or(() -> Arrays.stream(info.pending()).findFirst()
+                .filter(m -> !journal.applied(version(m)).isEmpty()));
+        if (stopped.isEmpty()) {
+            return Optional.empty();
+        }
+        MigrationInfo m = stopped.get();
+        List<StatementRun> ran = journal.applied(version(m));
+        if (ran.isEmpty()) {
+            return failedHistory(info);
+        }
+        Optional<String> changed = scripts.read(m.getScript()).map(s -> ScriptStatements.changedSinceRun(s.name(), SqlStatements.split(s.text()), ran))
+                .orElse(Optional.of(m.getScript() + " is gone, but " + ran.size() + " of its statements ran"));
+        if (changed.isPresent()) {
+            return Optional.of(new FerryException(ErrorCode.HISTORY_MISMATCH, changed.get() + ". Statements that ran: " + lines(ran) + ".",
+                    m.getScript(), Map.of("statementsApplied", ran, "resumable", false), null));
+        }
+        if (resume && failed.isPresent()) {
+            try (Connection c = target.connection()) {
+                MetadataLocks.forgetFailed(c, target.config().historyTable(), version(m));
+            } catch (SQLException e) {
+                throw FerryException.targetUnavailable("Cannot reach the target to resume " + m.getScript(), e);
+            }
+        }
+        LOG.infof("%s ran up to statement %d before; continuing at statement %d", m.getScript(), ran.size(), ran.size() + 1);
+        return Optional.empty();
+    }
+
+    /**
+     * Runs Flyway's migrate, each V script statement by statement ({@link ScriptStatements}). A script
+     * that fails at its first statement changed nothing: its failed row is removed and the target stays
+     * at the version before. One that fails later keeps its failed row and its recorded statements, so
+     * a migrate with the script fixed from that statement on continues there.
      */
     private MigrationOutcome apply(TargetDatabase target, Flyway flyway, String versionBefore, List<LintFinding> findings,
-            ScriptCatalog.Index scripts) {
+            ScriptCatalog.Index scripts, ScriptProgress.Journal journal, ScriptRun run) {
         List<AppliedMigration> applied = new ArrayList<>();
-        TargetsConfig.Ddl ddl = target.config().ddl();
         try {
-            MigrateResult result = Uni.createFrom().item(() -> migrateOnce(target, flyway, scripts, applied))
-                    .onFailure(LockNotGranted.class).retry().withBackOff(ddl.lockWait(), ddl.lockWait().multipliedBy(4)).withJitter(0.3)
-                    .atMost(ddl.lockRetries())
-                    .await().indefinitely();
+            MigrateResult result = target.running(run, flyway::migrate);
+            applied.addAll(applied(target, result, scripts, journal));
             String versionAfter = result.targetSchemaVersion != null ? result.targetSchemaVersion : versionBefore;
             return new MigrationOutcome(versionBefore, versionAfter, applied, null, findings, null);
-        } catch (LockNotGranted e) {
-            return new MigrationOutcome(versionBefore, currentVersion(call(flyway::info)), applied, null, findings,
-                    lockTimeout(e.wait, e.blockers, ddl));
         } catch (FlywayMigrateException e) {
+            applied.addAll(applied(target, e.getErrorResult(), scripts, journal));
+            Optional<StatementFailure> statement = StatementFailure.in(e);
             String script = e.getMigration() == null ? null : e.getMigration().getScript();
-            List<AppliedMigration> migrations = new ArrayList<>(applied);
             if (e.getMigration() != null) {
-                migrations.add(new AppliedMigration(version(e.getMigration()), e.getMigration().getDescription(), script,
-                        e.getMigration().getType().name(), MigrationState.FAILED.name(), Instant.now(), null, null, null));
+                applied.add(new AppliedMigration(version(e.getMigration()), e.getMigration().getDescription(), script,
+                        e.getMigration().getType().name(), MigrationState.FAILED.name(), Instant.now(), null, null, null)
+                        .withStatements(journal.ranNow(version(e.getMigration()))));
             }
-            Optional<MetadataLocks.LockWait> lockWait = MetadataLocks.of(e, scripts);
-            FerryException failure = lockWait.isPresent()
-                    ? new FerryException(ErrorCode.DDL_LOCK_TIMEOUT, script + " line " + lockWait.get().line() + " did not get the metadata"
-                            + " lock on " + lockWait.get().table() + " within " + ddl.lockWait().toSeconds() + " s; the statements before it"
-                            + " ran (MySQL DDL is not transactional), so the target needs repair. Blocking: " + blockers(target) + ".",
-                            script, Map.of("needsRepair", true, "line", lockWait.get().line()), e)
+            FerryException failure = statement.isPresent() ? statementFailed(target, statement.get(), journal)
                     : new FerryException(ErrorCode.MIGRATION_FAILED, script + " failed: " + FlywayResults.serverMessage(e)
                             + ". MySQL DDL is not transactional: statements before the failing one stay applied;"
                             + " fix the target and the script, then send a repair request.", script, Map.of("needsRepair", true), e);
-            return new MigrationOutcome(versionBefore, currentVersion(call(flyway::info)), migrations, null, findings, failure);
+            return new MigrationOutcome(versionBefore, currentVersion(call(flyway::info)), applied, null, findings, failure);
         } catch (FlywayValidateException e) {
             throw new FerryException(ErrorCode.HISTORY_MISMATCH, FlywayResults.serverMessage(e));
         } catch (FlywayException e) {
@@ -147,62 +224,67 @@ public class MigrationRunner {
         }
     }
 
-    /** One Flyway migrate; what it applied is added to {@code applied} whether it ends well or not. */
-    private MigrateResult migrateOnce(TargetDatabase target, Flyway flyway, ScriptCatalog.Index scripts, List<AppliedMigration> applied) {
-        try {
-            MigrateResult result = flyway.migrate();
-            List<AppliedMigration> now = result.migrations.stream().map(FlywayResults::toApplied).toList();
-            rememberUndoScripts(target, now, scripts);
-            applied.addAll(now);
-            return result;
-        } catch (FlywayMigrateException e) {
-            MigrateResult partial = e.getErrorResult();
-            List<AppliedMigration> now = partial == null || partial.migrations == null ? List.of()
-                    : partial.migrations.stream().map(FlywayResults::toApplied).toList();
-            rememberUndoScripts(target, now, scripts);
-            applied.addAll(now);
-            Optional<MetadataLocks.LockWait> wait = MetadataLocks.of(e, scripts).filter(MetadataLocks.LockWait::first);
-            if (wait.isEmpty()) {
-                throw e;
-            }
-            try (Connection c = target.connection()) {
-                MetadataLocks.forgetFailed(c, target.config().historyTable(), wait.get().version());
-                List<String> blockers = MetadataLocks.blockers(c);
-                LOG.warnf("%s waited %s for the metadata lock on %s (blocking: %s); nothing of it ran, trying again", wait.get().script(),
-                        target.config().ddl().lockWait(), wait.get().table(), blockers);
-                throw new LockNotGranted(wait.get(), blockers);
-            } catch (SQLException sql) {
-                throw FerryException.targetUnavailable("Lost the target after a metadata-lock timeout", sql);
-            }
+    /** What a migrate applied, each with the statements that ran now; their journal entries are done with. */
+    private List<AppliedMigration> applied(TargetDatabase target, MigrateResult result, ScriptCatalog.Index scripts,
+            ScriptProgress.Journal journal) {
+        if (result == null || result.migrations == null) {
+            return List.of();
         }
+        List<AppliedMigration> applied = result.migrations.stream()
+                .map(m -> FlywayResults.toApplied(m).withStatements(m.version == null ? List.of() : journal.ranNow(m.version))).toList();
+        rememberUndoScripts(target, applied, scripts);
+        List<String> versions = applied.stream().map(AppliedMigration::version).filter(java.util.Objects::nonNull).toList();
+        afterTheChange("forget the statement records of " + target.name() + " " + versions, () -> journal.forget(versions));
+        return applied;
     }
 
-    private static FerryException lockTimeout(MetadataLocks.LockWait wait, List<String> blockers, TargetsConfig.Ddl ddl) {
-        return new FerryException(ErrorCode.DDL_LOCK_TIMEOUT, wait.script() + " did not get the metadata lock on " + wait.table() + " in "
-                + (ddl.lockRetries() + 1) + " tries of " + ddl.lockWait().toSeconds() + " s each. Blocking: " + blockers
-                + ". Nothing of " + wait.script() + " ran and its history row was removed: send the request again once the blocking"
-                + " transactions end.", wait.script(), Map.of("table", String.valueOf(wait.table()), "blockers", blockers,
-                        "tries", ddl.lockRetries() + 1, "needsRepair", false), null);
+    /**
+     * The result of a V script statement that failed. Nothing of the script ran when it was the first
+     * statement (nothing recorded): the failed row goes and the target stays where it was. Otherwise the
+     * statements before it stay applied and recorded, and a migrate with the script fixed continues.
+     */
+    private static FerryException statementFailed(TargetDatabase target, StatementFailure f, ScriptProgress.Journal journal) {
+        List<StatementRun> ran = journal.applied(f.version());
+        boolean nothingRan = ran.isEmpty();
+        if (nothingRan) {
+            afterTheChange("forget the failed history row of " + f.script() + " on " + target.name(), () -> {
+                try (Connection c = target.connection()) {
+                    MetadataLocks.forgetFailed(c, target.config().historyTable(), f.version());
+                } catch (SQLException e) {
+                    throw FerryException.targetUnavailable("Lost the target after a failed statement", e);
+                }
+            });
+        }
+        String where = f.script() + " statement " + f.index() + " (line " + f.line() + ": " + f.statement() + ")";
+        String state = nothingRan ? " Nothing of " + f.script() + " ran; the target stays at the version before it."
+                : " Statements " + lines(ran) + " of " + f.script() + " ran and are recorded (MySQL DDL is not transactional)."
+                        + " Fix the script from statement " + f.index() + " on (leave the statements that ran as they are) and send"
+                        + " migrate again: Ferry continues at statement " + f.index() + ". Or repair with a reason.";
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("line", f.line());
+        details.put("statementIndex", f.index());
+        details.put("statementsApplied", ran);
+        details.put("needsRepair", false);
+        details.put("resumable", !nothingRan);
+        if (f.lockWait()) {
+            details.put("table", f.table().orElse("unknown"));
+            details.put("blockers", f.blockers());
+            details.put("tries", f.lockRetries() + 1);
+            TargetsConfig.Ddl ddl = target.config().ddl();
+            return new FerryException(ErrorCode.DDL_LOCK_TIMEOUT, where + " did not get the metadata lock on " + f.table().orElse("its table")
+                    + " in " + (f.lockRetries() + 1) + " tries of " + ddl.lockWait().toSeconds() + " s each. Blocking: " + f.blockers()
+                    + "." + state + (nothingRan ? " Send the request again once the blocking transactions end." : ""), f.script(), details, f);
+        }
+        return new FerryException(ErrorCode.MIGRATION_FAILED, where + " failed: " + f.serverMessage() + "." + state, f.script(), details, f);
     }
 
-    private static List<String> blockers(TargetDatabase target) {
-        try (Connection c = target.connection()) {
-            return MetadataLocks.blockers(c);
-        } catch (SQLException | RuntimeException e) {
-            return List.of("unknown");
+    /** "1-3 (lines 2, 5, 9)": which statements, and where they are. */
+    static String lines(List<StatementRun> ran) {
+        if (ran.isEmpty()) {
+            return "none";
         }
-    }
-
-    /** The first statement of a script could not get its lock: nothing of the script ran. */
-    private static final class LockNotGranted extends RuntimeException {
-        private final MetadataLocks.LockWait wait;
-        private final List<String> blockers;
-
-        LockNotGranted(MetadataLocks.LockWait wait, List<String> blockers) {
-            super(wait.script() + " waited for the metadata lock on " + wait.table());
-            this.wait = wait;
-            this.blockers = blockers;
-        }
+        return (ran.size() == 1 ? "1" : "1-" + ran.size()) + " (lines " + ran.stream().map(r -> String.valueOf(r.line()))
+                .collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
 
     /** Flyway repair: removes failed history rows and realigns checksums of edited scripts. */
@@ -211,7 +293,10 @@ public class MigrationRunner {
         try (TargetLock lock = TargetLock.acquire(target)) {
             Flyway flyway = target.flyway(Optional.empty());
             String versionBefore = currentVersion(call(flyway::info));
+            ScriptProgress.Journal journal = journal(target, call(flyway::info));
             RepairResult result = call(flyway::repair);
+            // A person took over the half-applied versions: what Ferry recorded of them no longer says what the target holds.
+            journal.forget(result.migrationsRemoved.stream().map(r -> r.version).filter(java.util.Objects::nonNull).toList());
             List<AppliedMigration> repaired = new ArrayList<>();
             result.migrationsRemoved.forEach(r -> repaired.add(repairOutput(r, "REMOVED")));
             result.migrationsDeleted.forEach(r -> repaired.add(repairOutput(r, "DELETED")));
@@ -238,20 +323,34 @@ public class MigrationRunner {
                 .filter(m -> MigrationState.FAILED.name().equals(m.state())).findFirst();
         String applied = touched.stream().filter(m -> !MigrationState.FAILED.name().equals(m.state())).map(AppliedMigration::script)
                 .toList().toString();
-        FerryException failure = failed.isPresent()
-                ? new FerryException(ErrorCode.NEEDS_REPAIR, "Ferry stopped while applying or undoing " + failed.get().script()
-                        + ", which the history records as failed (half-done). Applied before it: " + applied
-                        + ". Still pending: " + pending + ". Fix the target, then send a repair request.",
-                        failed.get().script(), Map.of("needsRepair", true), null)
-                : new FerryException(ErrorCode.INTERRUPTED, "Ferry stopped while the request was running. Applied: " + applied
-                        + ". Still pending: " + pending + ". Send a new request to continue.");
+        ScriptProgress.Journal journal = journal(target, info);
+        Optional<MigrationInfo> stoppedIn = Arrays.stream(info.all()).filter(m -> m.getVersion() != null
+                && (m.getState().isFailed() || !m.getState().isApplied()) && journal.versions().contains(version(m))).findFirst();
+        FerryException failure;
+        if (stoppedIn.isPresent()) {
+            List<StatementRun> ran = journal.applied(version(stoppedIn.get()));
+            failure = new FerryException(ErrorCode.INTERRUPTED, "Ferry stopped in " + stoppedIn.get().getScript() + " after statements "
+                    + lines(ran) + ", which are recorded. Applied before it: " + applied + ". Still pending: " + pending
+                    + ". Send migrate again: it continues at statement " + (ran.size() + 1) + ".", stoppedIn.get().getScript(),
+                    Map.of("statementsApplied", ran, "resumable", true, "needsRepair", false), null);
+        } else if (failed.isPresent()) {
+            failure = new FerryException(ErrorCode.NEEDS_REPAIR, "Ferry stopped while applying or undoing " + failed.get().script()
+                    + ", which the history records as failed (half-done). Applied before it: " + applied
+                    + ". Still pending: " + pending + ". Fix the target, then send a repair request.",
+                    failed.get().script(), Map.of("needsRepair", true), null);
+        } else {
+            failure = new FerryException(ErrorCode.INTERRUPTED, "Ferry stopped while the request was running. Applied: " + applied
+                    + ". Still pending: " + pending + ". Send a new request to continue.");
+        }
         String current = currentVersion(info);
         return new MigrationOutcome(null, current, touched, null, List.of(), failure);
     }
 
     /** Blocking findings refuse the change unless forced; the gate's findings carry their own code. */
     static Optional<FerryException> refusal(List<LintFinding> findings, boolean force) {
-        List<LintFinding> blocking = findings.stream().filter(LintFinding::blocks).toList();
+        // Copies of large tables have their own code (tableCopies).
+        List<LintFinding> blocking = findings.stream().filter(LintFinding::blocks).filter(f -> !f.rule().equals(LintRule.TABLE_COPY.id()))
+                .toList();
         if (blocking.isEmpty() || force) {
             return Optional.empty();
         }
@@ -347,8 +446,9 @@ public class MigrationRunner {
     }
 
     private static Optional<FerryException> changedScripts(MigrationInfoService info) {
+        // A failed row's checksum is the broken script's; a half-applied script is compared statement by statement instead.
         List<String> changed = Arrays.stream(info.applied())
-                .filter(m -> m.getResolvedChecksum() != null && !m.isChecksumMatching())
+                .filter(m -> !m.getState().isFailed() && m.getResolvedChecksum() != null && !m.isChecksumMatching())
                 .map(MigrationInfo::getScript)
                 .toList();
         if (changed.isEmpty()) {

@@ -64,6 +64,16 @@ final class ScriptCatalog {
             this.files = files;
         }
 
+        /** The file names listed, in name order. */
+        java.util.Set<String> names() {
+            return files.keySet();
+        }
+
+        /** Where a listed file is. */
+        Optional<Path> path(String scriptName) {
+            return Optional.ofNullable(files.get(scriptName));
+        }
+
         Optional<Script> read(String scriptName) {
             Path file = files.get(scriptName);
             return file == null ? Optional.empty() : Optional.of(new Script(scriptName, ScriptCatalog.read(file)));

@@ -86,7 +86,8 @@ final class SqlStatements {
 
     private static void add(List<Statement> statements, StringBuilder current, int startLine) {
         String sql = current.toString().trim();
-        if (!withoutComments(sql).isEmpty()) {
+        // A MySQL executable comment (/*!40101 SET NAMES utf8 */, as dumps write them) is a statement too.
+        if (!withoutComments(sql).isEmpty() || sql.contains("/*!") || sql.contains("/*M!")) {
             statements.add(new Statement(sql, startLine < 0 ? 1 : startLine));
         }
     }

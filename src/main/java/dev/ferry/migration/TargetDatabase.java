@@ -19,6 +19,8 @@ public final class TargetDatabase implements AutoCloseable {
     private final ScriptCatalog scripts;
     private final ScriptLinter linter;
     private volatile Flyway unlimited;
+    /** What the live target's statements run with during a change (set under the target lock). */
+    private volatile ScriptRun run = ScriptRun.UNRECORDED;
 
     TargetDatabase(String name, TargetsConfig.Target config) {
         this.name = name;
@@ -63,7 +65,20 @@ public final class TargetDatabase implements AutoCloseable {
     }
 
     private Flyway configure(Optional<String> toVersion) {
-        return scripts(toVersion).dataSource(pool).load();
+        return scripts(toVersion, () -> run).dataSource(pool).load();
+    }
+
+    /**
+     * Runs a change whose statements run with {@code changeRun} (recorded, reporting progress); the
+     * caller holds the target lock, so one change at a time records.
+     */
+    <T> T running(ScriptRun changeRun, java.util.function.Supplier<T> change) {
+        run = changeRun;
+        try {
+            return change.get();
+        } finally {
+            run = ScriptRun.UNRECORDED;
+        }
     }
 
     /** This target's scripts applied to another schema of the same server (a validation sandbox). */
@@ -73,14 +88,18 @@ public final class TargetDatabase implements AutoCloseable {
 
     /** As {@link #flywayOnSchema}, connecting as another account (a sandbox's own user). */
     public Flyway flywayOnSchemaAs(String schema, Optional<String> toVersion, String user, String password) {
-        return scripts(toVersion).dataSource(jdbcUrlFor(schema), user, password).load();
+        // A sandbox is thrown away: its statements are guarded but not recorded.
+        return scripts(toVersion, () -> ScriptRun.UNRECORDED).dataSource(jdbcUrlFor(schema), user, password).load();
     }
 
     /** Flyway over this target's scripts and history table, without a data source yet. */
-    private FluentConfiguration scripts(Optional<String> toVersion) {
+    private FluentConfiguration scripts(Optional<String> toVersion, java.util.function.Supplier<ScriptRun> statements) {
         FluentConfiguration flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
                 .locations(config.locations().toArray(String[]::new))
                 .table(config.historyTable())
+                // Ferry runs the V scripts statement by statement (ScriptResolver); Flyway keeps the history.
+                .sqlMigrationPrefix(ScriptResolver.FLYWAY_SQL_PREFIX)
+                .resolvers(new ScriptResolver(scripts, config, statements))
                 // Ferry runs U scripts itself; Flyway's free edition must not reject their names.
                 .validateMigrationNaming(false)
                 // MigrationRunner checks the history itself (failed, edited, missing or skipped scripts) from the info it

@@ -100,9 +100,52 @@ public interface TargetsConfig {
         @WithDefault("3s")
         Duration lockWait();
 
-        /** How often a script whose first statement could not get its lock is tried again (backoff with jitter). */
+        /** How often a statement whose lock wait ran out is tried again (backoff with jitter). */
         @WithDefault("20")
         int lockRetries();
+
+        /**
+         * Tables with at least this many rows are large: a statement that would copy one is refused
+         * (TABLE_COPY_REQUIRED) unless {@code online-tool} is set.
+         */
+        @WithDefault("1000000")
+        long largeTableRows();
+
+        /** The online schema-change tool for table copies of large tables: {@code pt-online-schema-change}, or none. */
+        Optional<String> onlineTool();
+
+        /** How the online tool runs. */
+        OnlineTool online();
+    }
+
+    /** pt-online-schema-change settings ({@code ddl.online.*}): it copies in chunks and pauses under load or replica lag. */
+    interface OnlineTool {
+        /** The tool's executable. */
+        @WithDefault("pt-online-schema-change")
+        String command();
+
+        /** Pause copying while a replica lags more than this ({@code --max-lag}). */
+        @WithDefault("1s")
+        Duration maxLag();
+
+        /** Pause copying while this status variable is above its value ({@code --max-load}). */
+        @WithDefault("Threads_running=25")
+        String maxLoad();
+
+        /** Stop, cleaning up, when this status variable passes its value ({@code --critical-load}). */
+        @WithDefault("Threads_running=50")
+        String criticalLoad();
+
+        /** Target time per copied chunk ({@code --chunk-time}). */
+        @WithDefault("0.5s")
+        Duration chunkTime();
+
+        /** How replicas are found for the lag check ({@code --recursion-method}: processlist, hosts, none, dsn=...). */
+        @WithDefault("processlist")
+        String recursionMethod();
+
+        /** Further options passed as they are (for example {@code --alter-foreign-keys-method=auto}). */
+        Optional<List<String>> extraOptions();
     }
 
     interface Lint {

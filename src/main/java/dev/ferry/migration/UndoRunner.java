@@ -50,7 +50,8 @@ public class UndoRunner {
         try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
             MigrationInfoService info = call(() -> target.flyway(Optional.empty()).info());
             String versionBefore = currentVersion(info);
-            Optional<FerryException> failed = MigrationRunner.failedHistory(info);
+            ScriptProgress.Journal journal = migrations.journal(target, info);
+            Optional<FerryException> failed = halfApplied(journal, info).or(() -> MigrationRunner.failedHistory(info));
             if (failed.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, List.of(), failed.get());
             }
@@ -77,12 +78,31 @@ public class UndoRunner {
             if (refusal.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }
-            return undo(target, versionBefore, chain, undoScripts, findings);
+            return undo(target, versionBefore, chain, undoScripts, findings, journal);
         }
     }
 
+    /**
+     * A version that ran only in part (a failed statement, or Ferry stopped in it) cannot be undone by
+     * its undo script, which expects the whole version: the refusal lists the statements that ran.
+     */
+    private static Optional<FerryException> halfApplied(ScriptProgress.Journal journal, MigrationInfoService info) {
+        if (journal.versions().isEmpty()) {
+            return Optional.empty();
+        }
+        return Arrays.stream(info.all()).filter(m -> m.getVersion() != null && (m.getState().isFailed() || !m.getState().isApplied()))
+                .filter(m -> !journal.applied(version(m)).isEmpty()).findFirst().map(m -> {
+                    List<StatementRun> ran = journal.applied(version(m));
+                    return new FerryException(ErrorCode.NEEDS_REPAIR, m.getScript() + " is half-applied: statements "
+                            + MigrationRunner.lines(ran) + " ran " + ran.stream().map(StatementRun::statement).toList()
+                            + ". Its undo script expects the whole version, so nothing was reverted. Send migrate to finish it (Ferry"
+                            + " continues at statement " + (ran.size() + 1) + "), then revert; or undo those statements by hand and"
+                            + " repair with a reason.", m.getScript(), Map.of("statementsApplied", ran, "needsRepair", true), null);
+                });
+    }
+
     private MigrationOutcome undo(TargetDatabase target, String versionBefore, List<MigrationInfo> chain,
-            List<ScriptCatalog.Script> undoScripts, List<LintFinding> findings) {
+            List<ScriptCatalog.Script> undoScripts, List<LintFinding> findings, ScriptProgress.Journal journal) {
         List<AppliedMigration> undone = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
             MigrationInfo migration = chain.get(i);
@@ -116,6 +136,9 @@ public class UndoRunner {
             }
             MigrationRunner.afterTheChange("forget the undo checksum of " + target.name() + " V" + version(migration),
                     () -> records.forgetUndo(target.name(), version(migration)));
+            // Left-over statement records of this version would otherwise make its next migrate skip statements.
+            MigrationRunner.afterTheChange("forget the statement records of " + target.name() + " V" + version(migration),
+                    () -> journal.forget(List.of(version(migration))));
             undone.add(new AppliedMigration(version(migration), migration.getDescription(), undo.name(), undo.java() != null ? "UNDO_JDBC" : "UNDO_SQL", "UNDONE",
                     Instant.now(), (int) ((System.nanoTime() - started) / 1_000_000), null, null));
         }

@@ -40,7 +40,8 @@ public enum ErrorCode {
     ARCHIVE_MISMATCH(409, RequestStatus.FAILED, "An archived copy differs from its row; nothing of that batch was deleted"),
     NOT_RETRYABLE(409, null, "Only a failed audit row without a retry in flight can be retried"),
     TOO_MANY_STREAMS(429, null, "Too many event streams are open; close one or try again later"),
-    DDL_LOCK_TIMEOUT(503, RequestStatus.FAILED, "A statement did not get its table's metadata lock within the retries");
+    DDL_LOCK_TIMEOUT(503, RequestStatus.FAILED, "A statement did not get its table's metadata lock within the retries"),
+    TABLE_COPY_REQUIRED(409, RequestStatus.REJECTED, "A statement would copy a large table and no online schema-change tool is enabled");
 
     private final int httpStatus;
     private final RequestStatus resultStatus;

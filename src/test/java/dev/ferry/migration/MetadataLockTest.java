@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * An ALTER behind an open transaction on its table: Ferry waits at most ddl.lock-wait for the
  * metadata lock (so the application's queries never queue behind it for long), tries again, and
- * when the transaction does not end, says who holds it, with nothing of the script run.
+ * when the transaction does not end, says who holds it. Every statement is guarded, not only a
+ * script's first: a wait in the middle keeps what ran before it, and the next migrate continues.
  */
 @QuarkusTest
 class MetadataLockTest {
@@ -53,8 +56,35 @@ class MetadataLockTest {
 
     @Test
     void aTransactionOnTheTableDelaysTheChangeOnlyWhileItLastsAndOneThatNeverEndsIsNamed() throws Exception {
-        aTransactionThatEndsDuringTheRetriesLetsTheChangeThrough();
+        aTransactionThatEndsDuringTheRetriesLetsTheChangeThroughWhileReadersKeepAnswering();
         aTransactionThatNeverEndsGivesDdlLockTimeoutNamingItAndNothingRan();
+        aWaitInTheMiddleOfAScriptKeepsWhatRanAndTheNextMigrateContinues();
+    }
+
+    private void aWaitInTheMiddleOfAScriptKeepsWhatRanAndTheNextMigrateContinues() throws Exception {
+        Files.writeString(FOLDER.resolve("V4__side_and_flag.sql"), "CREATE TABLE side (id INT PRIMARY KEY);\n"
+                + "ALTER TABLE busy ADD COLUMN flag INT;\nINSERT INTO side VALUES (1);\n");
+        long holder;
+        try (Connection app = TestInfrastructure.connect(SCHEMA)) {
+            holder = openTransactionOnBusy(app);
+            JsonNode failed = send();
+            assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+            JsonNode error = failed.path("error");
+            assertThat(error.path("code").asText()).isEqualTo("DDL_LOCK_TIMEOUT");
+            assertThat(error.path("message").asText()).contains("session " + holder).contains("statement 2");
+            assertThat(error.path("details").path("statementIndex").asInt()).isEqualTo(2);
+            assertThat(error.path("details").path("statementsApplied")).hasSize(1);
+            assertThat(error.path("details").path("resumable").asBoolean()).isTrue();
+            assertThat(count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + SCHEMA
+                    + "' AND table_name = 'side'")).as("statement 1 ran and stays").isEqualTo(1);
+            app.commit();
+        }
+        JsonNode resumed = send();
+        assertThat(resumed.path("status").asText()).as(resumed.path("error").path("message").asText()).isEqualTo("SUCCEEDED");
+        assertThat(resumed.path("versionAfter").asText()).isEqualTo("4");
+        assertThat(resumed.path("migrations").get(0).path("statements")).extracting(st -> st.path("index").asInt())
+                .as("statement 1 is not run again").containsExactly(2, 3);
+        assertThat(count("SELECT COUNT(*) FROM side")).isEqualTo(1);
     }
 
     private void aTransactionThatNeverEndsGivesDdlLockTimeoutNamingItAndNothingRan() throws Exception {
@@ -78,13 +108,30 @@ class MetadataLockTest {
                 + "' AND table_name = 'busy' AND column_name = 'note'")).isEqualTo(1);
     }
 
-    private void aTransactionThatEndsDuringTheRetriesLetsTheChangeThrough() throws Exception {
-        Files.writeString(FOLDER.resolve("V2__index.sql"), "ALTER TABLE busy ADD INDEX ix_busy_id (id);\n");
-        try (Connection app = TestInfrastructure.connect(SCHEMA)) {
+    private void aTransactionThatEndsDuringTheRetriesLetsTheChangeThroughWhileReadersKeepAnswering() throws Exception {
+        Files.writeString(FOLDER.resolve("V2__index.sql"), "CREATE TABLE beside (id INT PRIMARY KEY);\n"
+                + "ALTER TABLE busy ADD INDEX ix_busy_id (id);\n");
+        AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicLong slowestReadMs = new AtomicLong();
+        AtomicLong reads = new AtomicLong();
+        try (Connection app = TestInfrastructure.connect(SCHEMA); Connection reader = TestInfrastructure.connect(SCHEMA)) {
             openTransactionOnBusy(app);
+            // The application keeps reading the table the whole time: no query may queue behind Ferry's ALTER for long.
+            CompletableFuture<Void> readers = CompletableFuture.runAsync(() -> {
+                try (Statement s = reader.createStatement()) {
+                    while (reading.get()) {
+                        long started = System.nanoTime();
+                        s.executeQuery("SELECT COUNT(*) FROM busy").close();
+                        slowestReadMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                        reads.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             String id = "mdl-" + UUID.randomUUID();
             kafka.request(id, "migrate", "mdl", new HashMap<>());
-            CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS).execute(() -> {
+            CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS).execute(() -> {
                 try {
                     app.commit();
                 } catch (Exception e) {
@@ -92,9 +139,16 @@ class MetadataLockTest {
                 }
             });
             JsonNode result = kafka.awaitResult(id, WAIT);
+            reading.set(false);
+            readers.get(10, TimeUnit.SECONDS);
             assertThat(result.path("status").asText()).as(result.path("error").path("message").asText()).isEqualTo("SUCCEEDED");
             assertThat(result.path("migrations")).extracting(m -> m.path("script").asText()).contains("V2__index.sql");
-            assertThat(result.path("durationMs").asLong()).as("it waited for the transaction").isGreaterThanOrEqualTo(1000);
+            assertThat(result.path("durationMs").asLong()).as("it waited for the transaction").isGreaterThanOrEqualTo(2500);
+            JsonNode alter = result.path("migrations").get(0).path("statements").get(1);
+            assertThat(alter.path("lockRetries").asInt()).as("the result shows the retries").isPositive();
+            assertThat(reads.get()).isPositive();
+            // ddl.lock-wait is 1 s here: a read waits at most that long behind the ALTER's lock request, plus slack.
+            assertThat(slowestReadMs.get()).as("slowest application read").isLessThan(2000);
         }
     }
 

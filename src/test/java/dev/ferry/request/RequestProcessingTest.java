@@ -113,12 +113,15 @@ class RequestProcessingTest {
         kafka.awaitAlerts(id, 1, RESULT_WAIT);
         assertThat(kafka.alerts(id).get(0).path("severity").asText()).isEqualTo("critical");
 
-        // The history now records a failed script: another migrate is refused until repair.
+        // The history records V2 as failed after two statements: another migrate continues at statement 3 (statements 1-2 are
+        // not run again) and, the script being unchanged, fails there again.
+        assertThat(result.path("error").path("details").path("statementsApplied")).hasSize(2);
         String again = id("broken-again");
         kafka.request(again, "migrate", "broken", Map.of());
-        JsonNode refused = kafka.awaitResult(again, RESULT_WAIT);
-        assertThat(refused.path("status").asText()).isEqualTo("REJECTED");
-        assertThat(refused.path("error").path("code").asText()).isEqualTo("NEEDS_REPAIR");
+        JsonNode failedAgain = kafka.awaitResult(again, RESULT_WAIT);
+        assertThat(failedAgain.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failedAgain.path("error").path("details").path("statementIndex").asInt()).isEqualTo(3);
+        assertThat(failedAgain.path("migrations").get(0).path("statements").isMissingNode()).as("nothing ran again").isTrue();
 
         String noReason = id("repair-no-reason");
         kafka.request(noReason, "repair", "broken", Map.of());

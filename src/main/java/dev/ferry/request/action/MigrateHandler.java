@@ -26,6 +26,6 @@ public class MigrateHandler implements ActionHandler {
     @Override
     public ActionResult handle(MigrationRequest request, ProgressReporter progress) {
         return ActionResult.of(runner.migrate(request.target(), Optional.ofNullable(request.toVersion()), request.isForced(),
-                request.isDryRun()));
+                request.isDryRun(), progress::report));
     }
 }

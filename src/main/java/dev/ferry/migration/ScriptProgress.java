@@ -1,0 +1,229 @@
+package dev.ferry.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+
+/**
+ * The statements of target scripts that have run, in Ferry's own schema ({@code ferry_statement_progress}):
+ * one row per statement, written as soon as it ends, and removed once the target's history records the
+ * version as applied.
+ */
+@ApplicationScoped
+public class ScriptProgress {
+
+    private final DataSource dataSource;
+
+    public ScriptProgress(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * The journal of one target as its history stands ({@code info}): what is recorded is read once,
+     * then kept up to date. Records made under another history are not this target's story and are left out.
+     */
+    Journal journal(String target, MigrationInfoService info) {
+        String mark = mark(info);
+        Map<String, List<StatementRun>> done = new LinkedHashMap<>();
+        Map<String, StatementJournal.InFlight> started = new LinkedHashMap<>();
+        read(target, mark, done, started);
+        return new Journal(target, done, started);
+    }
+
+    /**
+     * The target's last successful history row (rank and time), or "none": what a version's statements
+     * are recorded under ({@link #startOf} as its script starts), and what a later
+     * change must see again to trust them.
+     */
+    static String mark(MigrationInfoService info) {
+        MigrationInfo last = null;
+        for (MigrationInfo m : info.applied()) {
+            if (!m.getState().isFailed() && m.getInstalledRank() != null && (last == null || m.getInstalledRank() > last.getInstalledRank())) {
+                last = m;
+            }
+        }
+        return last == null ? "none" : last.getInstalledRank() + "@" + (last.getInstalledOn() == null ? 0 : last.getInstalledOn().getTime());
+    }
+
+    /** The target session a script runs on, and {@link #mark(MigrationInfoService)} as the script starts. */
+    record ScriptStart(long session, String mark) {
+    }
+
+    /** {@link ScriptStart}, read in one round trip from the session and the history table itself. */
+    static ScriptStart startOf(Connection target, String historyTable) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("SELECT CONNECTION_ID(), h.installed_rank, h.installed_on FROM (SELECT 1) one"
+                + " LEFT JOIN (SELECT installed_rank, installed_on FROM " + dev.ferry.Identifiers.quote(historyTable)
+                + " WHERE success = 1 ORDER BY installed_rank DESC LIMIT 1) h ON TRUE");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Timestamp on = rs.getTimestamp(3);
+            return new ScriptStart(rs.getLong(1), rs.getObject(2) == null ? "none" : rs.getInt(2) + "@" + (on == null ? 0 : on.getTime()));
+        }
+    }
+
+    /** One change's view of a target's statements; its runs are also kept for the result. */
+    final class Journal implements StatementJournal {
+        private final String target;
+        private final Map<String, List<StatementRun>> recorded;
+        private final Map<String, StatementJournal.InFlight> started;
+        private final Map<String, List<StatementRun>> ranNow = new LinkedHashMap<>();
+
+        private Journal(String target, Map<String, List<StatementRun>> recorded, Map<String, StatementJournal.InFlight> started) {
+            this.target = target;
+            this.recorded = recorded;
+            this.started = started;
+        }
+
+        @Override
+        public synchronized List<StatementRun> applied(String version) {
+            return List.copyOf(recorded.getOrDefault(version, List.of()));
+        }
+
+        @Override
+        public synchronized java.util.Optional<StatementJournal.InFlight> inFlight(String version) {
+            return java.util.Optional.ofNullable(started.get(version));
+        }
+
+        @Override
+        public void starting(String version, String script, StatementRun statement, long session, String scriptMark) {
+            write(target, scriptMark, version, script, statement, "STARTED", session);
+        }
+
+        @Override
+        public void record(String version, String script, StatementRun statement, String scriptMark) {
+            write(target, scriptMark, version, script, statement, "DONE", null);
+            synchronized (this) {
+                recorded.computeIfAbsent(version, v -> new ArrayList<>()).add(statement);
+                ranNow.computeIfAbsent(version, v -> new ArrayList<>()).add(statement);
+                started.remove(version);
+            }
+        }
+
+        @Override
+        public void refused(String version, int index) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM ferry_statement_progress WHERE target = ? AND version = ? AND statement_index = ? AND state = 'STARTED'")) {
+                ps.setString(1, target);
+                ps.setString(2, version);
+                ps.setInt(3, index);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw unavailable(e);
+            }
+            synchronized (this) {
+                started.remove(version);
+            }
+        }
+
+        /** The versions with statements that ran, or one that was running. */
+        synchronized java.util.Set<String> versions() {
+            java.util.Set<String> versions = new java.util.TreeSet<>(recorded.keySet());
+            versions.addAll(started.keySet());
+            return versions;
+        }
+
+        /** The statements of {@code version} that ran during this change. */
+        synchronized List<StatementRun> ranNow(String version) {
+            return List.copyOf(ranNow.getOrDefault(version, List.of()));
+        }
+
+        /** Forgets the statements of these versions (applied, undone or repaired as a whole). */
+        void forget(Collection<String> versions) {
+            ScriptProgress.this.forget(target, versions);
+            synchronized (this) {
+                recorded.keySet().removeAll(versions);
+                started.keySet().removeAll(versions);
+            }
+        }
+    }
+
+    /** Reads what is recorded under {@code mark}: statements that ended, by version in order, and one that was running. */
+    private void read(String target, String mark, Map<String, List<StatementRun>> done, Map<String, StatementJournal.InFlight> started) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT version, statement_index, line,"
+                + " statement_hash, statement_start, algorithm, lock_retries, duration_ms, state, session_id FROM ferry_statement_progress"
+                + " WHERE target = ? AND history_mark = ? ORDER BY version, statement_index")) {
+            ps.setString(1, target);
+            ps.setString(2, mark);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if ("STARTED".equals(rs.getString(9))) {
+                        started.put(rs.getString(1), new StatementJournal.InFlight(rs.getInt(2), rs.getLong(10)));
+                    } else {
+                        done.computeIfAbsent(rs.getString(1), v -> new ArrayList<>()).add(new StatementRun(rs.getInt(2), rs.getInt(3),
+                                rs.getInt(4), rs.getString(5), rs.getString(6), rs.getInt(7), rs.getLong(8)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private void write(String target, String mark, String version, String script, StatementRun s, String state, Long session) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_statement_progress"
+                + " (target, version, statement_index, script, line, statement_hash, statement_start, algorithm, lock_retries, duration_ms,"
+                + " applied_at, history_mark, state, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                + " line = VALUES(line), statement_hash = VALUES(statement_hash), statement_start = VALUES(statement_start),"
+                + " algorithm = VALUES(algorithm), lock_retries = VALUES(lock_retries), duration_ms = VALUES(duration_ms),"
+                + " applied_at = VALUES(applied_at), history_mark = VALUES(history_mark), state = VALUES(state),"
+                + " session_id = COALESCE(VALUES(session_id), session_id)")) {
+            ps.setString(1, target);
+            ps.setString(2, version);
+            ps.setInt(3, s.index());
+            ps.setString(4, script);
+            ps.setInt(5, s.line());
+            ps.setInt(6, s.hash());
+            ps.setString(7, s.statement());
+            ps.setString(8, s.algorithm());
+            ps.setInt(9, s.lockRetries());
+            ps.setLong(10, s.durationMs());
+            ps.setTimestamp(11, Timestamp.from(Instant.now()));
+            ps.setString(12, mark);
+            ps.setString(13, state);
+            ps.setObject(14, session);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private void forget(String target, Collection<String> versions) {
+        if (versions.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM ferry_statement_progress WHERE target = ? AND version IN (" + "?,".repeat(versions.size() - 1) + "?)")) {
+            ps.setString(1, target);
+            int i = 2;
+            for (String version : versions) {
+                ps.setString(i++, version);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static FerryException unavailable(SQLException e) {
+        // The cause stays attached, so the retry policy can tell a lost connection from a bug.
+        return new FerryException(ErrorCode.INTERNAL_ERROR, "Ferry's own database is unavailable", null, Map.of(), e);
+    }
+}
