@@ -123,8 +123,10 @@ public class MigrationRunner {
             if (refusal.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }
-            return apply(target, flyway, versionBefore, findings, scripts, journal,
-                    new ScriptRun(journal, ddlProgress, target::connection, force));
+            try (journal) {
+                return apply(target, flyway, versionBefore, findings, scripts, journal,
+                        new ScriptRun(journal, ddlProgress, target::connection, force));
+            }
         }
     }
 

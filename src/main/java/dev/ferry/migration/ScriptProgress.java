@@ -79,12 +79,24 @@ public class ScriptProgress {
         }
     }
 
-    /** One change's view of a target's statements; its runs are also kept for the result. */
-    final class Journal implements StatementJournal {
+    /** One row of the journal: a statement of a script under a history mark, STARTED on a session, or DONE. */
+    private record Row(String version, String script, StatementRun statement, String mark, String state, Long session) {
+    }
+
+    /**
+     * One change's view of a target's statements; its runs are also kept for the result. A statement's
+     * STARTED row is written, on the journal's own connection, before the statement runs, in the same
+     * write as the DONE row of the statement before it: one commit per statement. The DONE row of a
+     * script's last statement goes with the next script's first STARTED row, or when the change ends;
+     * if Ferry stops in between, the statement counts as the one that was running (see InFlightStatements).
+     */
+    final class Journal implements StatementJournal, AutoCloseable {
         private final String target;
         private final Map<String, List<StatementRun>> recorded;
         private final Map<String, StatementJournal.InFlight> started;
         private final Map<String, List<StatementRun>> ranNow = new LinkedHashMap<>();
+        private Connection writes;
+        private Row done;
 
         private Journal(String target, Map<String, List<StatementRun>> recorded, Map<String, StatementJournal.InFlight> started) {
             this.target = target;
@@ -103,24 +115,24 @@ public class ScriptProgress {
         }
 
         @Override
-        public void starting(String version, String script, StatementRun statement, long session, String scriptMark) {
-            write(target, scriptMark, version, script, statement, "STARTED", session);
+        public synchronized void starting(String version, String script, StatementRun statement, long session, String scriptMark) {
+            Row starting = new Row(version, script, statement, scriptMark, "STARTED", session);
+            write(done == null ? List.of(starting) : List.of(done, starting));
+            done = null;
         }
 
         @Override
-        public void record(String version, String script, StatementRun statement, String scriptMark) {
-            write(target, scriptMark, version, script, statement, "DONE", null);
-            synchronized (this) {
-                recorded.computeIfAbsent(version, v -> new ArrayList<>()).add(statement);
-                ranNow.computeIfAbsent(version, v -> new ArrayList<>()).add(statement);
-                started.remove(version);
-            }
+        public synchronized void record(String version, String script, StatementRun statement, String scriptMark) {
+            done = new Row(version, script, statement, scriptMark, "DONE", null);
+            recorded.computeIfAbsent(version, v -> new ArrayList<>()).add(statement);
+            ranNow.computeIfAbsent(version, v -> new ArrayList<>()).add(statement);
+            started.remove(version);
         }
 
         @Override
-        public void refused(String version, int index) {
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM ferry_statement_progress WHERE target = ? AND version = ? AND statement_index = ? AND state = 'STARTED'")) {
+        public synchronized void refused(String version, int index) {
+            try (PreparedStatement ps = connection().prepareStatement("DELETE FROM ferry_statement_progress WHERE target = ?"
+                    + " AND version = ? AND statement_index = ? AND state = 'STARTED'")) {
                 ps.setString(1, target);
                 ps.setString(2, version);
                 ps.setInt(3, index);
@@ -128,8 +140,41 @@ public class ScriptProgress {
             } catch (SQLException e) {
                 throw unavailable(e);
             }
-            synchronized (this) {
-                started.remove(version);
+            started.remove(version);
+        }
+
+        private void write(List<Row> rows) {
+            try {
+                ScriptProgress.write(connection(), target, rows);
+            } catch (SQLException e) {
+                throw unavailable(e);
+            }
+        }
+
+        private Connection connection() throws SQLException {
+            if (writes == null) {
+                writes = dataSource.getConnection();
+            }
+            return writes;
+        }
+
+        /** Writes the last DONE row and lets the connection go. */
+        @Override
+        public synchronized void close() {
+            try {
+                if (done != null) {
+                    write(List.of(done));
+                    done = null;
+                }
+            } finally {
+                if (writes != null) {
+                    try {
+                        writes.close();
+                    } catch (SQLException e) {
+                        // nothing left to release
+                    }
+                    writes = null;
+                }
             }
         }
 
@@ -151,6 +196,9 @@ public class ScriptProgress {
             synchronized (this) {
                 recorded.keySet().removeAll(versions);
                 started.keySet().removeAll(versions);
+                if (done != null && versions.contains(done.version())) {
+                    done = null;
+                }
             }
         }
     }
@@ -177,34 +225,6 @@ public class ScriptProgress {
         }
     }
 
-    private void write(String target, String mark, String version, String script, StatementRun s, String state, Long session) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_statement_progress"
-                + " (target, version, statement_index, script, line, statement_hash, statement_start, algorithm, lock_retries, duration_ms,"
-                + " applied_at, history_mark, state, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
-                + " line = VALUES(line), statement_hash = VALUES(statement_hash), statement_start = VALUES(statement_start),"
-                + " algorithm = VALUES(algorithm), lock_retries = VALUES(lock_retries), duration_ms = VALUES(duration_ms),"
-                + " applied_at = VALUES(applied_at), history_mark = VALUES(history_mark), state = VALUES(state),"
-                + " session_id = COALESCE(VALUES(session_id), session_id)")) {
-            ps.setString(1, target);
-            ps.setString(2, version);
-            ps.setInt(3, s.index());
-            ps.setString(4, script);
-            ps.setInt(5, s.line());
-            ps.setInt(6, s.hash());
-            ps.setString(7, s.statement());
-            ps.setString(8, s.algorithm());
-            ps.setInt(9, s.lockRetries());
-            ps.setLong(10, s.durationMs());
-            ps.setTimestamp(11, Timestamp.from(Instant.now()));
-            ps.setString(12, mark);
-            ps.setString(13, state);
-            ps.setObject(14, session);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
-    }
-
     private void forget(String target, Collection<String> versions) {
         if (versions.isEmpty()) {
             return;
@@ -219,6 +239,38 @@ public class ScriptProgress {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw unavailable(e);
+        }
+    }
+
+    /** Upserts journal rows in one statement (one commit). */
+    private static void write(Connection c, String target, List<Row> rows) throws SQLException {
+        String values = String.join(", ", java.util.Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_statement_progress"
+                + " (target, version, statement_index, script, line, statement_hash, statement_start, algorithm, lock_retries, duration_ms,"
+                + " applied_at, history_mark, state, session_id) VALUES " + values + " ON DUPLICATE KEY UPDATE"
+                + " line = VALUES(line), statement_hash = VALUES(statement_hash), statement_start = VALUES(statement_start),"
+                + " algorithm = VALUES(algorithm), lock_retries = VALUES(lock_retries), duration_ms = VALUES(duration_ms),"
+                + " applied_at = VALUES(applied_at), history_mark = VALUES(history_mark), state = VALUES(state),"
+                + " session_id = COALESCE(VALUES(session_id), session_id)")) {
+            int i = 0;
+            for (Row row : rows) {
+                StatementRun s = row.statement();
+                ps.setString(++i, target);
+                ps.setString(++i, row.version());
+                ps.setInt(++i, s.index());
+                ps.setString(++i, row.script());
+                ps.setInt(++i, s.line());
+                ps.setInt(++i, s.hash());
+                ps.setString(++i, s.statement());
+                ps.setString(++i, s.algorithm());
+                ps.setInt(++i, s.lockRetries());
+                ps.setLong(++i, s.durationMs());
+                ps.setTimestamp(++i, Timestamp.from(Instant.now()));
+                ps.setString(++i, row.mark());
+                ps.setString(++i, row.state());
+                ps.setObject(++i, row.session());
+            }
+            ps.executeUpdate();
         }
     }
 

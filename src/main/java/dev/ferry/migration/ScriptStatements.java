@@ -129,8 +129,8 @@ final class ScriptStatements implements MigrationExecutor {
                     .atMost(ddl.lockRetries())
                     .await().indefinitely();
         } catch (LockNotGranted e) {
-            throw StatementFailure.lockWait(script.name(), version, index, statement, tries.get() - 1, MetadataLocks.blockers(connection),
-                    e.getCause());
+            throw StatementFailure.lockWait(script.name(), version, index, statement, tries.get() - 1,
+                    MetadataLocks.blockers(connection, change.map(OnlineDdl.Change::table).orElse(null)), e.getCause());
         } catch (Failed e) {
             throw StatementFailure.of(script.name(), version, index, statement, tries.get() - 1, e.getCause());
         } catch (Exception e) {

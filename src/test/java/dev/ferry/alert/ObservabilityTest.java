@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,10 +31,12 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.KratosStub;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Alerts reach Kafka and an Alertmanager stub (through an outage), and the Prometheus metrics move with real requests. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class ObservabilityTest {
 
     private final KafkaTestClient kafka = KafkaTestClient.get();

@@ -28,18 +28,21 @@ import java.util.UUID;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.KratosStub;
 import dev.ferry.support.TestInfrastructure;
 import dev.ferry.support.TestTokens;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /** The audit API over generated rows in the real audit table: filters, pages, roles, CSV, resolve, retry, SSE. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class AuditApiTest {
 
     private static final String SCHEMA = "ferry_test_kratos";

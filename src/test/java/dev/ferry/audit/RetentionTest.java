@@ -23,16 +23,19 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
 import dev.ferry.support.TestTokens;
 import io.restassured.response.Response;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Retention across the 90-day boundary with each policy, its dry run, and unresolved rows kept unless included. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class RetentionTest {
 
     private static final String SCHEMA = "ferry_test_kratos";

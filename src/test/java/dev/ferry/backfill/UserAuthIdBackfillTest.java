@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.KratosStub;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -37,6 +39,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * Each test works on its own users of the seeded example data (options.userIds).
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class UserAuthIdBackfillTest {
 
     private static final String SCHEMA = "ferry_test_kratos";

@@ -29,11 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
 import dev.ferry.support.TestTokens;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -42,6 +44,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * second under concurrent load vs the same query over JDBC. All in this run.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class AuditBenchmark {
 
     private static final String SCHEMA = "ferry_test_kratos";

@@ -20,11 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -37,6 +39,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * </ol>
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class DdlBenchmark {
 
     private static final Path BENCH = Path.of("target/bench");

@@ -17,11 +17,13 @@ import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * </ol>
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class MigrationBenchmark {
 
     private static final Path BENCH = Path.of("target/bench");

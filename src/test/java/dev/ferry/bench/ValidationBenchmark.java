@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * is measured beside it.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class ValidationBenchmark {
 
     private static final String SCHEMA = "ferry_test_benchvalidate";

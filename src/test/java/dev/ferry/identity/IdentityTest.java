@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestTokens;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -24,6 +26,7 @@ import io.restassured.http.ContentType;
  * requests topic counts only with an operator's valid token; the requester is the token's, never the body's.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class IdentityTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -17,12 +17,14 @@ import java.util.UUID;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * reads the resulting history as its own.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class HalfAppliedScriptTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

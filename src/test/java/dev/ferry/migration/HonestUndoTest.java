@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.support.AsOperator;
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -32,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * to fail at each statement in turn.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 @ExtendWith(AsOperator.class)
 class HonestUndoTest {
 

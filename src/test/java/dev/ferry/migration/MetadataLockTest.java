@@ -17,12 +17,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -32,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * script's first: a wait in the middle keeps what ran before it, and the next migrate continues.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class MetadataLockTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -59,6 +62,57 @@ class MetadataLockTest {
         aTransactionThatEndsDuringTheRetriesLetsTheChangeThroughWhileReadersKeepAnswering();
         aTransactionThatNeverEndsGivesDdlLockTimeoutNamingItAndNothingRan();
         aWaitInTheMiddleOfAScriptKeepsWhatRanAndTheNextMigrateContinues();
+    }
+
+    @Test
+    void aTransactionHeldForTwentySecondsNeverStallsTheApplicationForLongerThanOneWait() throws Exception {
+        Path folder = Path.of("target/test-work/mdlhold");
+        Files.createDirectories(folder);
+        try (var files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        TestInfrastructure.execute("", "DROP DATABASE IF EXISTS ferry_test_mdlhold");
+        TestInfrastructure.execute("", "CREATE DATABASE ferry_test_mdlhold");
+        Files.writeString(folder.resolve("V1__busy.sql"), "CREATE TABLE busy (id INT PRIMARY KEY);\nINSERT INTO busy VALUES (1);\n");
+        String created = "mdlhold-v1-" + UUID.randomUUID();
+        kafka.request(created, "migrate", "mdlhold", new HashMap<>());
+        assertThat(kafka.awaitResult(created, WAIT).path("status").asText()).isEqualTo("SUCCEEDED");
+        Files.writeString(folder.resolve("V2__widen.sql"), "ALTER TABLE busy ADD COLUMN note VARCHAR(20);\n");
+        AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicLong slowestReadMs = new AtomicLong();
+        try (Connection app = TestInfrastructure.connect("ferry_test_mdlhold"); Connection reader = TestInfrastructure.connect("ferry_test_mdlhold")) {
+            openTransactionOnBusy(app);
+            CompletableFuture<Void> readers = CompletableFuture.runAsync(() -> {
+                try (Statement s = reader.createStatement()) {
+                    while (reading.get()) {
+                        long started = System.nanoTime();
+                        s.executeQuery("SELECT COUNT(*) FROM busy").close();
+                        slowestReadMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String id = "mdlhold-" + UUID.randomUUID();
+            kafka.request(id, "migrate", "mdlhold", new HashMap<>());
+            // The application's transaction lasts 20 s: the scenario itself, not a wait for something to happen.
+            CompletableFuture.delayedExecutor(20, TimeUnit.SECONDS).execute(() -> {
+                try {
+                    app.commit();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            JsonNode result = kafka.awaitResult(id, WAIT);
+            reading.set(false);
+            readers.get(10, TimeUnit.SECONDS);
+            assertThat(result.path("status").asText()).as(result.path("error").path("message").asText()).isEqualTo("SUCCEEDED");
+            assertThat(result.path("durationMs").asLong()).as("it completed after the transaction ended").isGreaterThanOrEqualTo(19_000);
+            assertThat(result.path("migrations").get(0).path("statements").get(0).path("lockRetries").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(slowestReadMs.get()).as("slowest application read (ddl.lock-wait 1 s)").isLessThan(2000);
+        }
     }
 
     private void aWaitInTheMiddleOfAScriptKeepsWhatRanAndTheNextMigrateContinues() throws Exception {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.support.AsOperator;
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -39,6 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * is done online while the application keeps writing. Small tables, with ddl.large-table-rows = 1000.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 @ExtendWith(AsOperator.class)
 class OnlineDdlTest {
 

@@ -9,12 +9,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -23,6 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * database migrates and reverts without force; a drop on a table that holds rows still blocks.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class RealHistoryLintTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

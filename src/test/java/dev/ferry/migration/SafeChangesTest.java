@@ -16,16 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Revert with undo scripts, lint blocks and force, the validation gate, TypeORM adoption, checksum drift. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class SafeChangesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

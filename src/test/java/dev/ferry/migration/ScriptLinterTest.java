@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Every lint rule with a case that trips it and one that must not, against real tables. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class ScriptLinterTest {
 
     private static final String SCHEMA = "ferry_test_lint";

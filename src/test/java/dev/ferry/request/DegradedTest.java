@@ -10,17 +10,20 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
 import dev.ferry.support.TestTokens;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** Ferry with a target it cannot reach and short retry bounds: honest, quiet about internals, and visibly stalled when it is. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 @TestProfile(DegradedTest.Degraded.class)
 class DegradedTest {
 

@@ -18,15 +18,18 @@ import java.util.List;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.ferry.support.TestInfrastructure;
 import dev.ferry.support.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Event streams are bounded: none for an id that does not exist, a few per caller, a cap for everyone. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class EventStreamsTest {
 
     @TestHTTPResource("/")

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,11 +19,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.AsOperator;
 import dev.ferry.support.KafkaTestClient;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /** A requestId names one request: re-sent unchanged it is answered from the ledger, re-used for other work it is refused. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 @ExtendWith(AsOperator.class)
 class IdempotencyTest {
 

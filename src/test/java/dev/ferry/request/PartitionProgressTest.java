@@ -6,16 +6,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** A failure no retry can mend ends as a clear result, and the partition moves on. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class PartitionProgressTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

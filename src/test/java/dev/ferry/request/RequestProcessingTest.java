@@ -17,16 +17,19 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Requests in through the real broker, migrations on the real MariaDB, results out. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class RequestProcessingTest {
 
     private static final Duration RESULT_WAIT = Duration.ofSeconds(60);

@@ -12,13 +12,16 @@ import java.time.Duration;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /** The REST surface over the ledger and the targets; every error is problem+json with a stable code. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 @org.junit.jupiter.api.extension.ExtendWith(dev.ferry.support.AsOperator.class)
 class RequestRestTest {
 

@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -28,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * live target has, breaking one, calling a routine.
  */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class LiveSandboxTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

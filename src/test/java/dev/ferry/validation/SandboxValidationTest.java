@@ -17,16 +17,19 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** validate: the sandbox run compared with reference CSVs, and the live target never written. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class SandboxValidationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -10,16 +10,19 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
+import dev.ferry.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** generate: draft scripts that, applied, leave no difference, and whose undo restores the original. */
 @QuarkusTest
+@Tag(Tags.QUARKUS)
 class ScriptGeneratorTest {
 
     private final KafkaTestClient kafka = KafkaTestClient.get();
