@@ -25,6 +25,8 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
         config.put("ferry.alerts.webhook-url", KratosStub.instance().baseUrl());
         config.put("ferry.test.work-dir", Path.of("target/test-work").toAbsolutePath().toString());
         config.put("ferry.test.bench-dir", Path.of("target/bench").toAbsolutePath().toString());
+        // The packaged jar (integration and fault tests) has no test resources: it reads the test profile's file from here.
+        config.put("quarkus.config.locations", Path.of("target/test-classes/application-test.properties").toAbsolutePath().toUri().toString());
         return config;
     }
 
