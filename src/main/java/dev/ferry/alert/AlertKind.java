@@ -9,7 +9,8 @@ public enum AlertKind {
     FORCED_RUN(Alert.Severity.warning),
     BACKFILL_UNRESOLVED(Alert.Severity.warning),
     STUCK_REQUEST(Alert.Severity.warning),
-    RETENTION_FAILED(Alert.Severity.critical);
+    RETENTION_FAILED(Alert.Severity.critical),
+    SCHEMA_DRIFT(Alert.Severity.warning);
 
     private final Alert.Severity severity;
 

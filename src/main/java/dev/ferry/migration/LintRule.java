@@ -24,7 +24,9 @@ public enum LintRule {
     NOT_VALIDATED("not-validated", LintSeverity.BLOCK, "has not passed sandbox validation with this exact checksum"),
     /** Not a statement rule: the algorithm probe (AlterProbe) reports copies of large tables through the same channel. */
     TABLE_COPY("table-copy", LintSeverity.BLOCK, "copies a table of at least ddl.large-table-rows rows, blocking its writes while it"
-            + " runs, and no online tool is enabled");
+            + " runs, and no online tool is enabled"),
+    /** Not a statement rule: the drift check reports a live schema that differs from the history through the same channel. */
+    SCHEMA_DRIFT("schema-drift", LintSeverity.BLOCK, "the live schema differs from what the target's history produces");
 
     private final String id;
     private final LintSeverity defaultSeverity;

@@ -41,11 +41,31 @@ public class MigrationRunner {
     private final TargetRegistry targets;
     private final ScriptRecords records;
     private final ScriptProgress progress;
+    private final ChangeGuard guard;
 
-    public MigrationRunner(TargetRegistry targets, ScriptRecords records, ScriptProgress progress) {
+    public MigrationRunner(TargetRegistry targets, ScriptRecords records, ScriptProgress progress, ChangeGuard guard) {
         this.targets = targets;
         this.records = records;
         this.progress = progress;
+        this.guard = guard;
+    }
+
+    /**
+     * The change guard (schema drift) before a migrate or revert: a refusal, unless forced; a forced run
+     * past it gets a blocking finding, so it is alerted like any forced run. A target with a half-applied
+     * version is not checked: its live schema holds statements its history does not record yet.
+     */
+    Optional<FerryException> guardRefusal(TargetDatabase target, boolean force, boolean halfApplied, List<LintFinding> findings) {
+        if (halfApplied) {
+            return Optional.empty();
+        }
+        Optional<FerryException> refusal = guard.refusal(target);
+        if (refusal.isPresent() && force) {
+            findings.add(new LintFinding("(live schema)", 0, LintRule.SCHEMA_DRIFT.id(), LintSeverity.BLOCK, refusal.get().getMessage(), null,
+                    null));
+            return Optional.empty();
+        }
+        return refusal;
     }
 
     /** The statements recorded on a target as its history {@code info} stands, for a revert or a repair that must know what ran. */
@@ -119,7 +139,9 @@ public class MigrationRunner {
                         nonEmpty(tableChanges.stream().filter(c -> c.script().equals(m.getScript())).toList()))).toList();
                 return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
             }
-            Optional<FerryException> refusal = refusal(findings, force).or(() -> tableCopies(tableChanges, force));
+            boolean halfApplied = !journal.versions().isEmpty() || Arrays.stream(history.applied()).anyMatch(m -> m.getState().isFailed());
+            Optional<FerryException> refusal = guardRefusal(target, force, halfApplied, findings).or(() -> refusal(findings, force))
+                    .or(() -> tableCopies(tableChanges, force));
             if (refusal.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }
@@ -350,9 +372,9 @@ public class MigrationRunner {
 
     /** Blocking findings refuse the change unless forced; the gate's findings carry their own code. */
     static Optional<FerryException> refusal(List<LintFinding> findings, boolean force) {
-        // Copies of large tables have their own code (tableCopies).
-        List<LintFinding> blocking = findings.stream().filter(LintFinding::blocks).filter(f -> !f.rule().equals(LintRule.TABLE_COPY.id()))
-                .toList();
+        // Copies of large tables (tableCopies) and drift (guardRefusal) have their own codes.
+        List<LintFinding> blocking = findings.stream().filter(LintFinding::blocks).filter(f -> !f.rule().equals(LintRule.TABLE_COPY.id())
+                && !f.rule().equals(LintRule.SCHEMA_DRIFT.id())).toList();
         if (blocking.isEmpty() || force) {
             return Optional.empty();
         }

@@ -51,6 +51,9 @@ public interface TargetsConfig {
         /** How DDL waits for its metadata lock: {@code ddl.*}. */
         Ddl ddl();
 
+        /** Schema drift checks of this target ({@code drift.*}); unset values follow {@code ferry.drift.*}. */
+        Drift drift();
+
         /**
          * Properties file mapping TypeORM migration names to Ferry versions ({@code AddUsers1690000000000=1}),
          * used by {@code baseline}; {@code classpath:} or a file path.
@@ -146,6 +149,17 @@ public interface TargetsConfig {
 
         /** Further options passed as they are (for example {@code --alter-foreign-keys-method=auto}). */
         Optional<List<String>> extraOptions();
+    }
+
+    interface Drift {
+        /** Refuse migrate and revert (SCHEMA_DRIFT) while the live schema differs from what the history produces. */
+        Optional<Boolean> checkBeforeChange();
+
+        /** How often the scheduled check runs for this target ({@code off}, or a duration). */
+        Optional<String> checkEvery();
+
+        /** Tables the target does not manage with scripts (patterns, {@code *} and {@code ?}): never reported. */
+        Optional<List<String>> ignoreTables();
     }
 
     interface Lint {

@@ -74,7 +74,8 @@ public class UndoRunner {
                 }
                 return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
             }
-            Optional<FerryException> refusal = MigrationRunner.refusal(findings, force);
+            Optional<FerryException> refusal = migrations.guardRefusal(target, force, false, findings)
+                    .or(() -> MigrationRunner.refusal(findings, force));
             if (refusal.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }

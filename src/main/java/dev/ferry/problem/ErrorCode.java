@@ -41,7 +41,8 @@ public enum ErrorCode {
     NOT_RETRYABLE(409, null, "Only a failed audit row without a retry in flight can be retried"),
     TOO_MANY_STREAMS(429, null, "Too many event streams are open; close one or try again later"),
     DDL_LOCK_TIMEOUT(503, RequestStatus.FAILED, "A statement did not get its table's metadata lock within the retries"),
-    TABLE_COPY_REQUIRED(409, RequestStatus.REJECTED, "A statement would copy a large table and no online schema-change tool is enabled");
+    TABLE_COPY_REQUIRED(409, RequestStatus.REJECTED, "A statement would copy a large table and no online schema-change tool is enabled"),
+    SCHEMA_DRIFT(409, RequestStatus.REJECTED, "The live schema differs from what the target's history produces");
 
     private final int httpStatus;
     private final RequestStatus resultStatus;

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** What a request asks for; the wire form is the lower-case name. */
 public enum Action {
-    MIGRATE(true), REVERT(true), INFO(false), VALIDATE(false), REPAIR(true), GENERATE(false), BASELINE(true), BACKFILL(true);
+    MIGRATE(true), REVERT(true), INFO(false), VALIDATE(false), REPAIR(true), GENERATE(false), BASELINE(true), BACKFILL(true), DRIFT(false);
 
     private final boolean changesTarget;
 

@@ -77,7 +77,7 @@ public class EventPublisher {
                         + result.requestId() + " has the full plan")).toList();
         return toJson(new MigrationResult(result.requestId(), result.action(), result.target(), result.status(), result.duplicate(),
                 result.receivedAt(), result.startedAt(), result.finishedAt(), result.durationMs(), result.versionBefore(),
-                result.versionAfter(), result.migrations(), plan, result.lint(), result.validation(), result.backfill(), result.error(),
+                result.versionAfter(), result.migrations(), plan, result.lint(), result.validation(), result.backfill(), result.drift(), result.error(),
                 result.instance()));
     }
 

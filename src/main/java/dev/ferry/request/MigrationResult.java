@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ferry.backfill.BackfillReport;
+import dev.ferry.drift.DriftReport;
 import dev.ferry.migration.AppliedMigration;
 import dev.ferry.migration.LintFinding;
 import dev.ferry.migration.PlannedScript;
@@ -30,6 +31,7 @@ public record MigrationResult(
         List<LintFinding> lint,
         ValidationReport validation,
         BackfillReport backfill,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) DriftReport drift,
         ErrorInfo error,
         String instance) {
 
@@ -40,6 +42,6 @@ public record MigrationResult(
 
     public MigrationResult asDuplicate() {
         return new MigrationResult(requestId, action, target, status, true, receivedAt, startedAt, finishedAt, durationMs,
-                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, error, instance);
+                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance);
     }
 }

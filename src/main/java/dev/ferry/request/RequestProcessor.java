@@ -180,7 +180,7 @@ public class RequestProcessor {
         try {
             Action action = validator.validate(request);
             ActionResult done = handlers.get(action).handle(request, progress -> recordProgress(request.requestId(), progress));
-            return resultOf(request, receivedAt, startedAt, done.outcome(), done.backfill(), done.validation());
+            return resultOf(request, receivedAt, startedAt, done.outcome(), done.backfill(), done.validation(), done.drift());
         } catch (FerryException e) {
             return resultOf(request, receivedAt, startedAt, MigrationOutcome.failed(e));
         } catch (RuntimeException e) {
@@ -292,11 +292,11 @@ public class RequestProcessor {
     }
 
     private MigrationResult resultOf(MigrationRequest request, Instant receivedAt, Instant startedAt, MigrationOutcome outcome) {
-        return resultOf(request, receivedAt, startedAt, outcome, null, null);
+        return resultOf(request, receivedAt, startedAt, outcome, null, null, null);
     }
 
     private MigrationResult resultOf(MigrationRequest request, Instant receivedAt, Instant startedAt, MigrationOutcome outcome,
-            BackfillReport backfillReport, ValidationReport validationReport) {
+            BackfillReport backfillReport, ValidationReport validationReport, dev.ferry.drift.DriftReport driftReport) {
         Instant finishedAt = Instant.now();
         FerryException failure = outcome.failure();
         MigrationResult.ErrorInfo error = failure == null ? null
@@ -307,7 +307,7 @@ public class RequestProcessor {
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
                 outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(),
                 outcome.lint() == null ? java.util.List.of() : outcome.lint(),
-                validationReport, backfillReport, error, instance);
+                validationReport, backfillReport, driftReport, error, instance);
     }
 
     private MigrationResult readResult(String json) {

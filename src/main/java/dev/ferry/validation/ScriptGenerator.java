@@ -14,12 +14,9 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.jboss.logging.Logger;
 
-import dev.ferry.migration.FlywayResults;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.migration.PlannedScript;
 import dev.ferry.migration.TargetDatabase;
@@ -61,24 +58,10 @@ public class ScriptGenerator {
                     ? "target '" + targetName + "' has no reference schemas (ferry.targets." + targetName + ".generate-from)"
                     : "must be one of the target's reference schemas " + allowed);
         }
-        try (Connection connection = target.connection(); Sandbox sandbox = Sandbox.create(connection, targetName)) {
+        try (Connection connection = target.connection()) {
             requireSchema(connection, reference);
-            try {
-                target.flywayOnSchema(sandbox.name(), Optional.empty()).migrate();
-            } catch (FlywayMigrateException e) {
-                // Flyway's report carries the SQL and file paths: those go to the log, the caller gets the script and the server's words.
-                LOG.warnf(e, "generate on %s: the scripts do not apply to an empty schema", targetName);
-                String script = e.getMigration() == null ? null : e.getMigration().getScript();
-                throw new FerryException(ErrorCode.MIGRATION_FAILED, (script == null ? "A script" : script)
-                        + " does not apply to an empty schema: " + FlywayResults.serverMessage(e), script, Map.of(), null);
-            } catch (FlywayException e) {
-                LOG.warnf(e, "generate on %s: the scripts do not apply to an empty schema", targetName);
-                throw new FerryException(ErrorCode.MIGRATION_FAILED, "The scripts do not apply to an empty schema (the log has Flyway's"
-                        + " report)");
-            }
-            String history = target.config().historyTable();
-            SchemaDiff.Scripts diff = SchemaDiff.between(SchemaSnapshot.read(connection, sandbox.name(), history),
-                    SchemaSnapshot.read(connection, reference, history));
+            SchemaSnapshot scripted = ScriptedSchema.of(target, Optional.empty(), connection);
+            SchemaDiff.Scripts diff = SchemaDiff.between(scripted, SchemaSnapshot.read(connection, reference, target.config().historyTable()));
             if (diff.isEmpty()) {
                 return List.of(new PlannedScript(null, "no differences: the scripts already produce " + reference, null, ""));
             }

@@ -157,6 +157,12 @@ public final class KafkaTestClient implements AutoCloseable {
         return onTopic(prefix + "migration-alerts").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
     }
 
+    /** Alerts not tied to a request (scheduled checks), by target and kind. */
+    public List<JsonNode> alertsOf(String target, String kind) {
+        return onTopic(prefix + "migration-alerts").stream().filter(n -> target.equals(n.path("target").asText(null))
+                && kind.equals(n.path("kind").asText(null))).toList();
+    }
+
     public List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
         return received.stream().filter(r -> r.topic().equals(prefix + "migration-requests-dlq") && key.equals(r.key())).toList();
     }

@@ -29,6 +29,6 @@ public class BackfillHandler implements ActionHandler {
     public ActionResult handle(MigrationRequest request, ProgressReporter progress) {
         BackfillOptions options = BackfillOptions.from(request.options(), request.isDryRun());
         UserAuthIdBackfill.Outcome done = backfill.run(request.target(), request.requestId(), options, progress::report);
-        return new ActionResult(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), done.report(), null);
+        return new ActionResult(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), done.report(), null, null);
     }
 }

@@ -30,6 +30,6 @@ public class ValidateHandler implements ActionHandler {
         boolean capture = request.options() != null && Boolean.TRUE.equals(request.options().get("capture"));
         SandboxValidator.Outcome done = validator.validate(request.target(), request.requestId(), Optional.ofNullable(request.toVersion()),
                 capture);
-        return new ActionResult(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), null, done.report());
+        return new ActionResult(new MigrationOutcome(null, null, List.of(), null, List.of(), done.failure()), null, done.report(), null);
     }
 }

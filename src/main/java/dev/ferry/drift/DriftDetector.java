@@ -1,0 +1,104 @@
+package dev.ferry.drift;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.ferry.migration.AppliedMigration;
+import dev.ferry.migration.MigrationOutcome;
+import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.TargetDatabase;
+import dev.ferry.problem.ErrorCode;
+import dev.ferry.problem.FerryException;
+import dev.ferry.validation.SchemaSnapshot;
+import dev.ferry.validation.ScriptedSchema;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * Compares a target's live schema with the schema its applied scripts produce. The expected schema is
+ * built in a sandbox from the scripts up to the current version and kept per version and set of
+ * checksums, so a second check costs one read of the live schema. Each check sets the target's
+ * {@code ferry_schema_drift_objects} gauge.
+ */
+@ApplicationScoped
+public class DriftDetector {
+
+    /** Expected schemas kept at most (a few versions of every target). */
+    private static final int CACHED = 64;
+
+    private final MigrationRunner runner;
+    private final MeterRegistry metrics;
+    private final Map<String, SchemaSnapshot> expected = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SchemaSnapshot> eldest) {
+            return size() > CACHED;
+        }
+    });
+    private final Map<String, Object> targetLocks = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+
+    public DriftDetector(MigrationRunner runner, MeterRegistry metrics) {
+        this.runner = runner;
+        this.metrics = metrics;
+    }
+
+    /** Every difference between the live schema and what the applied scripts produce. */
+    public DriftReport check(String targetName) {
+        TargetDatabase target = runner.target(targetName);
+        synchronized (targetLocks.computeIfAbsent(targetName, name -> new Object())) {
+            MigrationOutcome history = runner.info(targetName);
+            List<AppliedMigration> applied = history.migrations().stream()
+                    .filter(m -> "SUCCESS".equals(m.state()) || "BASELINE".equals(m.state())).toList();
+            Optional<AppliedMigration> baseline = applied.stream().filter(m -> "BASELINE".equals(m.type())).findFirst();
+            if (baseline.isPresent()) {
+                throw new FerryException(ErrorCode.INVALID_REQUEST, "Target " + targetName + " was baselined at version "
+                        + baseline.get().version() + ": no scripts describe its schema before that, so drift cannot be told");
+            }
+            String version = history.versionAfter() == null ? "none" : history.versionAfter();
+            String key = targetName + "@" + version + "#" + applied.stream().map(m -> m.script() + ":" + m.checksum())
+                    .collect(Collectors.joining(","));
+            SchemaSnapshot want = expected.get(key);
+            boolean cached = want != null;
+            if (!cached) {
+                want = ScriptedSchema.of(target, Optional.of(version));
+                expected.put(key, want);
+            }
+            SchemaSnapshot live;
+            try (Connection connection = target.connection()) {
+                live = SchemaSnapshot.read(connection, connection.getCatalog(), target.config().historyTable());
+            } catch (SQLException e) {
+                throw FerryException.targetUnavailable("Cannot read the live schema of " + targetName, e);
+            }
+            List<Difference> differences = SchemaComparison.between(want, live, ignored(target));
+            gauge(targetName).set(differences.size());
+            return new DriftReport(targetName, history.versionAfter(), differences.isEmpty(), differences.size(), differences, Instant.now(),
+                    cached);
+        }
+    }
+
+    private AtomicInteger gauge(String target) {
+        return gauges.computeIfAbsent(target, name -> metrics.gauge("ferry.schema.drift.objects", Tags.of("target", name),
+                new AtomicInteger()));
+    }
+
+    /** Tables the target declares as unmanaged ({@code drift.ignore-tables}, with {@code *} and {@code ?}). */
+    private static Predicate<String> ignored(TargetDatabase target) {
+        List<Pattern> patterns = target.config().drift().ignoreTables().orElse(List.of()).stream()
+                .map(glob -> Pattern.compile(Pattern.quote(glob.trim()).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"),
+                        Pattern.CASE_INSENSITIVE))
+                .toList();
+        return table -> patterns.stream().anyMatch(p -> p.matcher(table).matches());
+    }
+}
