@@ -28,8 +28,8 @@ import io.micrometer.core.instrument.Tags;
 
 /**
  * Compares a target's live schema with the schema its applied scripts produce. The expected schema is
- * built in a sandbox from the scripts up to the current version and kept per version and set of
- * checksums, so a second check costs one read of the live schema. Each check sets the target's
+ * built in a sandbox from the scripts up to the current version and kept per version and script texts,
+ * so a second check costs one read of the live schema (and of the script files). Each check sets the target's
  * {@code ferry_schema_drift_objects} gauge.
  */
 @ApplicationScoped
@@ -67,7 +67,9 @@ public class DriftDetector {
                         + baseline.get().version() + ": no scripts describe its schema before that, so drift cannot be told");
             }
             String version = history.versionAfter() == null ? "none" : history.versionAfter();
-            String key = targetName + "@" + version + "#" + applied.stream().map(m -> m.script() + ":" + m.checksum())
+            // The expected schema is built from the script files as they are now, so the key is their text, not the history's checksums.
+            Map<String, String> texts = target.scriptTexts(applied.stream().map(AppliedMigration::script).toList());
+            String key = targetName + "@" + version + "#" + texts.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().hashCode())
                     .collect(Collectors.joining(","));
             SchemaSnapshot want = expected.get(key);
             boolean cached = want != null;
