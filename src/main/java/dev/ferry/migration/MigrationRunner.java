@@ -104,12 +104,16 @@ public class MigrationRunner {
      */
     public MigrationOutcome migrate(String targetName, Optional<String> toVersion, boolean force, boolean dryRun) {
         return migrate(targetName, toVersion, force, dryRun, progress -> {
-        });
+        }, false);
     }
 
-    /** As {@link #migrate(String, Optional, boolean, boolean)}; a statement that runs long reports to {@code progress}. */
+    /**
+     * As {@link #migrate(String, Optional, boolean, boolean)}; a statement that runs long reports to
+     * {@code progress}. With {@code recordOnly} (forced), the pending scripts are recorded as applied
+     * without running: their changes are already in the schema (a hand change captured with generate).
+     */
     public MigrationOutcome migrate(String targetName, Optional<String> toVersion, boolean force, boolean dryRun,
-            java.util.function.Consumer<DdlProgress> ddlProgress) {
+            java.util.function.Consumer<DdlProgress> ddlProgress, boolean recordOnly) {
         TargetDatabase target = target(targetName);
         try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
             Flyway flyway = target.flyway(toVersion);
@@ -127,6 +131,15 @@ public class MigrationRunner {
             List<MigrationInfo> pending = Arrays.asList(before.pending());
             List<ScriptCatalog.Script> pendingScripts = pending.stream().map(m -> scripts.read(m.getScript())).flatMap(Optional::stream)
                     .toList();
+            if (recordOnly && !dryRun) {
+                List<LintFinding> recorded = List.of(new LintFinding("(live schema)", 0, LintRule.SCHEMA_DRIFT.id(), LintSeverity.BLOCK,
+                        "recorded as applied without running (options.recordOnly): " + pending.stream().map(MigrationInfo::getScript).toList(),
+                        null, null));
+                try (journal) {
+                    return apply(target, flyway, versionBefore, recorded, scripts, journal,
+                            new ScriptRun(StatementJournal.NONE, ddlProgress, null, force, true));
+                }
+            }
             List<LintFinding> findings = new ArrayList<>(lint(target, pendingScripts));
             findings.addAll(validationGate(target, pending));
             // A real run needs to know only about copies of large tables; a dry run shows every table change's algorithm.
@@ -147,7 +160,7 @@ public class MigrationRunner {
             }
             try (journal) {
                 return apply(target, flyway, versionBefore, findings, scripts, journal,
-                        new ScriptRun(journal, ddlProgress, target::connection, force));
+                        new ScriptRun(journal, ddlProgress, target::connection, force, false));
             }
         }
     }

@@ -66,6 +66,9 @@ final class ScriptStatements implements MigrationExecutor {
 
     private void run(Connection connection) {
         ScriptRun run = change.get();
+        if (run.recordOnly()) {
+            return; // its changes are already in the schema: Flyway records the version, nothing runs
+        }
         StatementJournal records = run.journal();
         List<SqlStatements.Statement> statements = SqlStatements.split(script.text());
         List<StatementRun> done = records.applied(version);

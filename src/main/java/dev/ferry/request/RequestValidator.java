@@ -35,10 +35,10 @@ public class RequestValidator {
             throw invalid(REQUEST_ID_RULE);
         }
         if (request.action() == null) {
-            throw invalid("action is required: one of migrate, revert, info, validate, repair, generate, baseline, backfill");
+            throw invalid("action is required: one of " + ACTIONS);
         }
         Action action = Action.fromWire(request.action()).orElseThrow(() -> invalid("Unknown action '" + request.action()
-                + "'; expected one of migrate, revert, info, validate, repair, generate, baseline, backfill"));
+                + "'; expected one of " + ACTIONS));
         if (request.target() == null || request.target().isBlank()) {
             throw invalid("target is required");
         }
@@ -54,11 +54,19 @@ public class RequestValidator {
         if (action == Action.REPAIR && (request.reason() == null || request.reason().isBlank())) {
             throw invalid("repair requires a reason: it rewrites the target's history");
         }
+        if (request.options() != null && Boolean.TRUE.equals(request.options().get("recordOnly"))
+                && (action != Action.MIGRATE || !request.isForced() || request.reason() == null || request.reason().isBlank())) {
+            throw invalid("options.recordOnly records scripts as applied without running them: only for migrate, with force: true and"
+                    + " a reason");
+        }
         if (request.steps() != null && request.toVersion() != null && action == Action.REVERT) {
             throw invalid("revert takes either steps or toVersion, not both");
         }
         return action;
     }
+
+    private static final String ACTIONS = java.util.Arrays.stream(Action.values()).map(Action::wireName)
+            .collect(java.util.stream.Collectors.joining(", "));
 
     private static FerryException invalid(String message) {
         return new FerryException(ErrorCode.INVALID_REQUEST, message);

@@ -26,6 +26,6 @@ public class MigrateHandler implements ActionHandler {
     @Override
     public ActionResult handle(MigrationRequest request, ProgressReporter progress) {
         return ActionResult.of(runner.migrate(request.target(), Optional.ofNullable(request.toVersion()), request.isForced(),
-                request.isDryRun(), progress::report));
+                request.isDryRun(), progress::report, request.options() != null && Boolean.TRUE.equals(request.options().get("recordOnly"))));
     }
 }
