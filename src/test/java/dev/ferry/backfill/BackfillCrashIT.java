@@ -47,6 +47,8 @@ class BackfillCrashIT {
         KafkaTestClient kafka = KafkaTestClient.withTopicPrefix("crash-");
         config.putAll(kafka.topicConfig());
         config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-crash");
+        // Every user is looked up once (attempts = 1 below): a lookup slowed by a busy machine must not time out into a retry.
+        config.put("ferry.kratos.timeout", "10s");
 
         FerryProcess first = FerryProcess.start(config, "ferry-crash-first");
         String migrate = "crash-migrate-" + UUID.randomUUID();

@@ -47,14 +47,7 @@ class DriftTest {
 
     @Test
     void everyKindOfOutOfBandChangeIsFoundAndADriftedTargetRefusesChanges() throws Exception {
-        TestInfrastructure.execute("", "DROP DATABASE IF EXISTS " + SCHEMA);
-        TestInfrastructure.execute("", "CREATE DATABASE " + SCHEMA);
-        Files.createDirectories(FOLDER);
-        try (var files = Files.list(FOLDER)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
+        TestInfrastructure.freshTarget(SCHEMA, FOLDER);
         Files.writeString(FOLDER.resolve("V1__shapes.sql"), """
                 CREATE TABLE d_parent (id INT PRIMARY KEY, code VARCHAR(10) NOT NULL);
                 CREATE TABLE d_child (id INT PRIMARY KEY, parent_id INT, amount DECIMAL(10,2) DEFAULT 0,
@@ -182,14 +175,7 @@ class DriftTest {
     void aHandChangeToKeepIsCapturedWithGenerateAndRecordedWithoutRunning() throws Exception {
         String schema = "ferry_test_capturing";
         Path folder = Path.of("target/test-work/capturing");
-        TestInfrastructure.execute("", "DROP DATABASE IF EXISTS " + schema);
-        TestInfrastructure.execute("", "CREATE DATABASE " + schema);
-        Files.createDirectories(folder);
-        try (var files = Files.list(folder)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
+        TestInfrastructure.freshTarget(schema, folder);
         Files.writeString(folder.resolve("V1__orders.sql"), "CREATE TABLE orders (id INT PRIMARY KEY, total INT);\n");
         assertThat(send("capturing", "migrate", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
         // The hotfix made by hand in production, which should stay.

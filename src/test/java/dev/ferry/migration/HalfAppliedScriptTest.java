@@ -122,14 +122,7 @@ class HalfAppliedScriptTest {
     }
 
     private static void freshTarget() throws Exception {
-        TestInfrastructure.execute("", "DROP DATABASE IF EXISTS " + SCHEMA);
-        TestInfrastructure.execute("", "CREATE DATABASE " + SCHEMA);
-        Files.createDirectories(FOLDER);
-        try (var files = Files.list(FOLDER)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
+        TestInfrastructure.freshTarget(SCHEMA, FOLDER);
         Files.writeString(FOLDER.resolve("V1__base.sql"), "CREATE TABLE h_base (id INT PRIMARY KEY);\nINSERT INTO h_base VALUES (1), (2);\n");
         Files.writeString(FOLDER.resolve("U2__six.sql"), "DROP TABLE h_b;\nDROP TABLE h_a;\nDROP INDEX ix_h_base_c2 ON h_base;\n"
                 + "ALTER TABLE h_base DROP COLUMN c2;\n");

@@ -67,14 +67,7 @@ class MetadataLockTest {
     @Test
     void aTransactionHeldForTwentySecondsNeverStallsTheApplicationForLongerThanOneWait() throws Exception {
         Path folder = Path.of("target/test-work/mdlhold");
-        Files.createDirectories(folder);
-        try (var files = Files.list(folder)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        TestInfrastructure.execute("", "DROP DATABASE IF EXISTS ferry_test_mdlhold");
-        TestInfrastructure.execute("", "CREATE DATABASE ferry_test_mdlhold");
+        TestInfrastructure.freshTarget("ferry_test_mdlhold", folder);
         Files.writeString(folder.resolve("V1__busy.sql"), "CREATE TABLE busy (id INT PRIMARY KEY);\nINSERT INTO busy VALUES (1);\n");
         String created = "mdlhold-v1-" + UUID.randomUUID();
         kafka.request(created, "migrate", "mdlhold", new HashMap<>());
@@ -84,17 +77,7 @@ class MetadataLockTest {
         AtomicLong slowestReadMs = new AtomicLong();
         try (Connection app = TestInfrastructure.connect("ferry_test_mdlhold"); Connection reader = TestInfrastructure.connect("ferry_test_mdlhold")) {
             openTransactionOnBusy(app);
-            CompletableFuture<Void> readers = CompletableFuture.runAsync(() -> {
-                try (Statement s = reader.createStatement()) {
-                    while (reading.get()) {
-                        long started = System.nanoTime();
-                        s.executeQuery("SELECT COUNT(*) FROM busy").close();
-                        slowestReadMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> readers = readAllTheTime(reader, reading, slowestReadMs, new AtomicLong());
             String id = "mdlhold-" + UUID.randomUUID();
             kafka.request(id, "migrate", "mdlhold", new HashMap<>());
             // The application's transaction lasts 20 s: the scenario itself, not a wait for something to happen.
@@ -171,18 +154,7 @@ class MetadataLockTest {
         try (Connection app = TestInfrastructure.connect(SCHEMA); Connection reader = TestInfrastructure.connect(SCHEMA)) {
             openTransactionOnBusy(app);
             // The application keeps reading the table the whole time: no query may queue behind Ferry's ALTER for long.
-            CompletableFuture<Void> readers = CompletableFuture.runAsync(() -> {
-                try (Statement s = reader.createStatement()) {
-                    while (reading.get()) {
-                        long started = System.nanoTime();
-                        s.executeQuery("SELECT COUNT(*) FROM busy").close();
-                        slowestReadMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
-                        reads.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> readers = readAllTheTime(reader, reading, slowestReadMs, reads);
             String id = "mdl-" + UUID.randomUUID();
             kafka.request(id, "migrate", "mdl", new HashMap<>());
             CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS).execute(() -> {
@@ -204,6 +176,22 @@ class MetadataLockTest {
             // ddl.lock-wait is 1 s here: a read waits at most that long behind the ALTER's lock request, plus slack.
             assertThat(slowestReadMs.get()).as("slowest application read").isLessThan(2000);
         }
+    }
+
+    /** The application reading the table all the time (autocommit), keeping its slowest read, until {@code reading} is false. */
+    private static CompletableFuture<Void> readAllTheTime(Connection reader, AtomicBoolean reading, AtomicLong slowestReadMs, AtomicLong reads) {
+        return CompletableFuture.runAsync(() -> {
+            try (Statement s = reader.createStatement()) {
+                while (reading.get()) {
+                    long started = System.nanoTime();
+                    s.executeQuery("SELECT COUNT(*) FROM busy").close();
+                    slowestReadMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                    reads.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** What an application does: reads the table inside a transaction it has not ended; returns its session id. */

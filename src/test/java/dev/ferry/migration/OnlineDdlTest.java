@@ -174,15 +174,8 @@ class OnlineDdlTest {
     }
 
     private static Path fresh(String target, String schema) throws Exception {
-        TestInfrastructure.execute("", "DROP DATABASE IF EXISTS " + schema);
-        TestInfrastructure.execute("", "CREATE DATABASE " + schema);
         Path folder = Path.of("target/test-work/" + target);
-        Files.createDirectories(folder);
-        try (var files = Files.list(folder)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
+        TestInfrastructure.freshTarget(schema, folder);
         return folder;
     }
 

@@ -39,6 +39,18 @@ public final class TestInfrastructure {
         }
     }
 
+    /** A target's test setup: its schema dropped and created empty, its script folder emptied (created if missing). */
+    public static void freshTarget(String schema, java.nio.file.Path folder) throws SQLException, java.io.IOException {
+        execute("", "DROP DATABASE IF EXISTS " + schema);
+        execute("", "CREATE DATABASE " + schema);
+        java.nio.file.Files.createDirectories(folder);
+        try (var files = java.nio.file.Files.list(folder)) {
+            for (java.nio.file.Path file : files.toList()) {
+                java.nio.file.Files.delete(file);
+            }
+        }
+    }
+
     public static String jdbcUrl(String schema) {
         return "jdbc:mariadb://" + config.get("ferry.db.host") + ":" + config.get("ferry.db.port") + "/" + schema;
     }
