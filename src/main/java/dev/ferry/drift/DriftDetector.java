@@ -79,7 +79,7 @@ public class DriftDetector {
             }
             SchemaSnapshot live;
             try (Connection connection = target.connection()) {
-                live = SchemaSnapshot.read(connection, connection.getCatalog(), target.config().historyTable());
+                live = SchemaSnapshot.read(connection, connection.getCatalog(), target.config().historyTable(), false);
             } catch (SQLException e) {
                 throw FerryException.targetUnavailable("Cannot read the live schema of " + targetName, e);
             }

@@ -118,7 +118,7 @@ final class AlterProbe {
             }
             execute(probe, change.sql());
             return Optional.of(OnlineDdl.Algorithm.COPY.shown());
-        } catch (SQLException e) {
+        } catch (SQLException | OnlineDdl.ClauseNotTaken e) {
             // A table created earlier in the run, a foreign key to a table the scratch schema lacks: the run decides then.
             LOG.debugf("Cannot probe %s on %s: %s", change.sql(), table, e.getMessage());
             return Optional.empty();

@@ -41,6 +41,8 @@ final class OnlineDdl {
     private static final Pattern OWN_CHOICE = Pattern.compile("(?i)\\b(ALGORITHM|LOCK)\\s*=|\\bPARTITION\\b");
     /** "ALGORITHM=x is not supported" (1845, 1846) and "unknown algorithm" (1800, a server without INSTANT). */
     private static final Set<Integer> NOT_SUPPORTED = Set.of(1845, 1846, 1800);
+    /** ER_PARSE_ERROR. */
+    private static final int SYNTAX_ERROR = 1064;
 
     private OnlineDdl() {
     }
@@ -87,19 +89,33 @@ final class OnlineDdl {
         return mariadb ? List.of(Algorithm.INSTANT, Algorithm.NOCOPY, Algorithm.INPLACE) : List.of(Algorithm.INSTANT, Algorithm.INPLACE);
     }
 
-    /** Runs the change with the first in-place algorithm the server accepts; empty when it needs a table copy. */
+    /**
+     * Runs the change with the first in-place algorithm the server accepts; empty when it needs a table
+     * copy. A statement whose grammar takes no algorithm clause ({@link ClauseNotTaken}) is the caller's
+     * to run as written.
+     */
     static Optional<Algorithm> runInPlace(Connection connection, Change change, List<Algorithm> algorithms) throws SQLException {
         for (Algorithm algorithm : algorithms) {
             try (Statement s = connection.createStatement()) {
                 s.execute(change.with(algorithm));
                 return Optional.of(algorithm);
             } catch (SQLException e) {
+                if (e.getErrorCode() == SYNTAX_ERROR) {
+                    throw new ClauseNotTaken(e);
+                }
                 if (!NOT_SUPPORTED.contains(e.getErrorCode())) {
                     throw e;
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** The server's parser refused the statement with the algorithm clause: run it as written (the server then picks). */
+    static final class ClauseNotTaken extends RuntimeException {
+        ClauseNotTaken(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     /** Whether the table has at least {@code largeRows} rows (counted up to that many, so a huge table costs no full scan). */

@@ -150,7 +150,13 @@ final class ScriptStatements implements MigrationExecutor {
                 plain(connection, sql);
                 return null;
             }
-            Optional<OnlineDdl.Algorithm> inPlace = OnlineDdl.runInPlace(connection, change.get(), OnlineDdl.inPlaceAlgorithms(connection));
+            Optional<OnlineDdl.Algorithm> inPlace;
+            try {
+                inPlace = OnlineDdl.runInPlace(connection, change.get(), OnlineDdl.inPlaceAlgorithms(connection));
+            } catch (OnlineDdl.ClauseNotTaken e) {
+                plain(connection, sql); // as written; a real syntax error fails here with the server's own words
+                return null;
+            }
             if (inPlace.isPresent()) {
                 return inPlace.get().shown();
             }

@@ -48,6 +48,14 @@ public record SchemaSnapshot(String schema, Map<String, Table> tables) {
     }
 
     public static SchemaSnapshot read(Connection c, String schema, String ignoredTable) throws SQLException {
+        return read(c, schema, ignoredTable, true);
+    }
+
+    /**
+     * As {@link #read(Connection, String, String)}; without {@code createStatements} each table's
+     * {@code SHOW CREATE TABLE} (one round trip per table, which only {@code generate} needs) is skipped.
+     */
+    public static SchemaSnapshot read(Connection c, String schema, String ignoredTable, boolean createStatements) throws SQLException {
         Map<String, Table> tables = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT table_name, engine, row_format, table_collation FROM information_schema.tables"
                 + " WHERE table_schema = ? AND table_type = 'BASE TABLE'")) {
@@ -63,10 +71,12 @@ public record SchemaSnapshot(String schema, Map<String, Table> tables) {
                 if (name.equalsIgnoreCase(ignoredTable)) {
                     continue;
                 }
-                String create;
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + Identifiers.quote(schema, name))) {
-                    rs.next();
-                    create = rs.getString(2).replaceAll(" AUTO_INCREMENT=\\d+", "");
+                String create = null;
+                if (createStatements) {
+                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + Identifiers.quote(schema, name))) {
+                        rs.next();
+                        create = rs.getString(2).replaceAll(" AUTO_INCREMENT=\\d+", "");
+                    }
                 }
                 Map<String, String> options = new TreeMap<>();
                 options.put("engine", String.valueOf(row[1]));

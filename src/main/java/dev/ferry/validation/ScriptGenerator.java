@@ -60,7 +60,7 @@ public class ScriptGenerator {
         }
         try (Connection connection = target.connection()) {
             requireSchema(connection, reference);
-            SchemaSnapshot scripted = ScriptedSchema.of(target, Optional.empty(), connection);
+            SchemaSnapshot scripted = ScriptedSchema.of(target, Optional.empty(), connection, true);
             SchemaDiff.Scripts diff = SchemaDiff.between(scripted, SchemaSnapshot.read(connection, reference, target.config().historyTable()));
             if (diff.isEmpty()) {
                 return List.of(new PlannedScript(null, "no differences: the scripts already produce " + reference, null, ""));

@@ -27,17 +27,22 @@ public final class ScriptedSchema {
     private ScriptedSchema() {
     }
 
-    /** The schema the scripts up to {@code version} (all, when empty) produce; an empty snapshot when {@code version} is "none". */
+    /**
+     * The schema the scripts up to {@code version} (all, when empty) produce, without CREATE statements; an empty
+     * snapshot when {@code version} is "none".
+     */
     public static SchemaSnapshot of(TargetDatabase target, Optional<String> version) {
         try (Connection connection = target.connection()) {
-            return of(target, version, connection);
+            return of(target, version, connection, false);
         } catch (SQLException e) {
             LOG.warnf(e, "Building the scripted schema of %s lost the target", target.name());
             throw FerryException.targetUnavailable("Lost the target while building the schema its scripts produce", e);
         }
     }
 
-    static SchemaSnapshot of(TargetDatabase target, Optional<String> version, Connection connection) throws SQLException {
+    /** {@code createStatements}: whether the snapshot keeps each table's CREATE statement (generate needs them). */
+    static SchemaSnapshot of(TargetDatabase target, Optional<String> version, Connection connection, boolean createStatements)
+            throws SQLException {
         if (version.isPresent() && version.get().equals("none")) {
             return new SchemaSnapshot("none", new TreeMap<>());
         }
@@ -55,7 +60,7 @@ public final class ScriptedSchema {
                 throw new FerryException(ErrorCode.MIGRATION_FAILED, "The scripts do not apply to an empty schema (the log has Flyway's"
                         + " report)");
             }
-            return SchemaSnapshot.read(connection, sandbox.name(), target.config().historyTable());
+            return SchemaSnapshot.read(connection, sandbox.name(), target.config().historyTable(), createStatements);
         }
     }
 }

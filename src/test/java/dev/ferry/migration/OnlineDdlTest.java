@@ -61,19 +61,21 @@ class OnlineDdlTest {
                 ALTER TABLE typical DROP PRIMARY KEY, ADD PRIMARY KEY (id, c);
                 CREATE INDEX ix_typical_a ON typical (a);
                 DROP INDEX ix_typical_a ON typical;
+                ALTER TABLE typical ORDER BY id;
                 CREATE TABLE untouched (id INT PRIMARY KEY);
                 """);
         List<String> expected = List.of("INSTANT", "NOCOPY", "COPY", "INPLACE", "NOCOPY", "NOCOPY");
 
+        // ORDER BY takes no algorithm clause: the probe cannot tell, and the run executes it as written.
         JsonNode dryRun = send("online", "migrate", Map.of("dryRun", true));
         assertThat(dryRun.path("plan").get(0).path("tableChanges")).extracting(c -> c.path("algorithm").asText())
-                .as("the dry run's algorithms").isEqualTo(expected);
+                .as("the dry run's algorithms").isEqualTo(append(expected, "unknown"));
 
         JsonNode migrated = send("online", "migrate", Map.of());
         assertThat(migrated.path("status").asText()).as(migrated.path("error").path("message").asText()).isEqualTo("SUCCEEDED");
         List<String> ran = new ArrayList<>();
         migrated.path("migrations").get(0).path("statements").forEach(s -> ran.add(s.path("algorithm").asText("-")));
-        assertThat(ran).as("the algorithms that ran").isEqualTo(append(expected, "-"));
+        assertThat(ran).as("the algorithms that ran").isEqualTo(append(append(expected, "-"), "-"));
 
         // A large table (at least 1000 rows): a change that copies it is refused before anything of the run happens.
         Files.writeString(folder.resolve("V3__big.sql"), "CREATE TABLE big (id INT PRIMARY KEY, v INT);\n" + rows("big", 1500));
