@@ -126,8 +126,10 @@ public class MigrationRunner {
             if (historyProblem.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, List.of(), historyProblem.get());
             }
-            // A resumed version's failed row is gone now: it is pending again.
-            MigrationInfoService before = dryRun ? history : call(flyway::info);
+            // Only a resume (a failed row of a version with recorded statements: any other failed row was refused above)
+            // changes the history here; otherwise the info read first is still the history.
+            boolean resumed = !dryRun && Arrays.stream(history.applied()).anyMatch(m -> m.getState().isFailed());
+            MigrationInfoService before = resumed ? call(flyway::info) : history;
             List<MigrationInfo> pending = Arrays.asList(before.pending());
             List<ScriptCatalog.Script> pendingScripts = pending.stream().map(m -> scripts.read(m.getScript())).flatMap(Optional::stream)
                     .toList();
