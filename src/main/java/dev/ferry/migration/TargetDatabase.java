@@ -19,6 +19,7 @@ public final class TargetDatabase implements AutoCloseable {
     private final ScriptCatalog scripts;
     private final ScriptLinter linter;
     private volatile Flyway unlimited;
+    private volatile boolean poolStarted;
     /** What the live target's statements run with during a change (set under the target lock). */
     private volatile ScriptRun run = ScriptRun.UNRECORDED;
 
@@ -152,6 +153,17 @@ public final class TargetDatabase implements AutoCloseable {
     /** A pooled connection; failures to connect become TARGET_UNAVAILABLE. */
     public Connection connection() {
         try {
+            if (!poolStarted) {
+                // The pool starts on its first borrow; two changes arriving together once both waited out the connect
+                // timeout there (RequestProcessingTest's serialisation test), so the first borrow is made alone.
+                synchronized (this) {
+                    if (!poolStarted) {
+                        Connection first = pool.getConnection();
+                        poolStarted = true;
+                        return first;
+                    }
+                }
+            }
             return pool.getConnection();
         } catch (SQLException e) {
             throw FerryException.targetUnavailable("Cannot connect to target " + name, e);
