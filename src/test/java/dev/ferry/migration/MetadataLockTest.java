@@ -81,13 +81,7 @@ class MetadataLockTest {
             String id = "mdlhold-" + UUID.randomUUID();
             kafka.request(id, "migrate", "mdlhold", new HashMap<>());
             // The application's transaction lasts 20 s: the scenario itself, not a wait for something to happen.
-            CompletableFuture.delayedExecutor(20, TimeUnit.SECONDS).execute(() -> {
-                try {
-                    app.commit();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            commitAfter(app, 20);
             JsonNode result = kafka.awaitResult(id, WAIT);
             reading.set(false);
             readers.get(10, TimeUnit.SECONDS);
@@ -157,13 +151,7 @@ class MetadataLockTest {
             CompletableFuture<Void> readers = readAllTheTime(reader, reading, slowestReadMs, reads);
             String id = "mdl-" + UUID.randomUUID();
             kafka.request(id, "migrate", "mdl", new HashMap<>());
-            CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS).execute(() -> {
-                try {
-                    app.commit();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            commitAfter(app, 3);
             JsonNode result = kafka.awaitResult(id, WAIT);
             reading.set(false);
             readers.get(10, TimeUnit.SECONDS);
@@ -188,6 +176,17 @@ class MetadataLockTest {
                     slowestReadMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
                     reads.incrementAndGet();
                 }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** The application ends its transaction after {@code seconds}: the scenario's length, not a wait for a result. */
+    private static void commitAfter(Connection app, int seconds) {
+        CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS).execute(() -> {
+            try {
+                app.commit();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
