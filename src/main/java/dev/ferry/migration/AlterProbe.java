@@ -3,6 +3,7 @@ package dev.ferry.migration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -112,7 +113,7 @@ final class AlterProbe {
             if (copied.add(table)) {
                 execute(probe, "CREATE TABLE " + Identifiers.quote(scratch, table) + " LIKE " + Identifiers.quote(schema, table));
             }
-            Optional<OnlineDdl.Algorithm> inPlace = OnlineDdl.runInPlace(probe, change, OnlineDdl.inPlaceAlgorithms(probe));
+            Optional<OnlineDdl.Algorithm> inPlace = OnlineDdl.runInPlace(probe, change, OnlineDdl.inPlaceAlgorithms(probe), Duration.ZERO);
             if (inPlace.isPresent()) {
                 return Optional.of(inPlace.get().shown());
             }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.ferry.Identifiers;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The cheapest way the server can make a table change: each {@code ALTER TABLE} (and {@code CREATE} /
@@ -41,6 +43,9 @@ final class OnlineDdl {
     private static final Pattern OWN_CHOICE = Pattern.compile("(?i)\\b(ALGORITHM|LOCK)\\s*=|\\bPARTITION\\b");
     /** "ALGORITHM=x is not supported" (1845, 1846) and "unknown algorithm" (1800, a server without INSTANT). */
     private static final Set<Integer> NOT_SUPPORTED = Set.of(1845, 1846, 1800);
+    /** MariaDB: this one statement gives up at once when another session holds a lock it needs. */
+    private static final String NO_WAIT = "SET STATEMENT lock_wait_timeout=0 FOR ";
+    private static final Duration POLL_EVERY = Duration.ofMillis(50);
     /** ER_PARSE_ERROR. */
     private static final int SYNTAX_ERROR = 1064;
 
@@ -85,19 +90,36 @@ final class OnlineDdl {
 
     /** The algorithms to try, cheapest first, on this server. */
     static List<Algorithm> inPlaceAlgorithms(Connection connection) throws SQLException {
-        boolean mariadb = connection.getMetaData().getDatabaseProductVersion().toLowerCase(Locale.ROOT).contains("mariadb");
-        return mariadb ? List.of(Algorithm.INSTANT, Algorithm.NOCOPY, Algorithm.INPLACE) : List.of(Algorithm.INSTANT, Algorithm.INPLACE);
+        return mariadb(connection) ? List.of(Algorithm.INSTANT, Algorithm.NOCOPY, Algorithm.INPLACE)
+                : List.of(Algorithm.INSTANT, Algorithm.INPLACE);
+    }
+
+    static boolean mariadb(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductVersion().toLowerCase(Locale.ROOT).contains("mariadb");
     }
 
     /**
      * Runs the change with the first in-place algorithm the server accepts; empty when it needs a table
      * copy. A statement whose grammar takes no algorithm clause ({@link ClauseNotTaken}) is the caller's
      * to run as written.
+     * <p>
+     * With {@code poll} above zero (MariaDB only), the {@code INSTANT} try never queues for the table's
+     * metadata lock: it asks with no wait ({@code SET STATEMENT lock_wait_timeout=0}), again and again for
+     * up to {@code poll}, so the application's queries never line up behind it while a transaction holds
+     * the table. An instant change needs the lock only for a moment, and the server refuses an impossible
+     * one before it asks for the lock, so nothing is built and thrown away. What is still refused at the end
+     * is a lock wait timeout (1205) for the caller to back off from.
      */
-    static Optional<Algorithm> runInPlace(Connection connection, Change change, List<Algorithm> algorithms) throws SQLException {
+    static Optional<Algorithm> runInPlace(Connection connection, Change change, List<Algorithm> algorithms, Duration poll)
+            throws SQLException {
+        boolean polling = !poll.isZero() && mariadb(connection);
         for (Algorithm algorithm : algorithms) {
             try (Statement s = connection.createStatement()) {
-                s.execute(change.with(algorithm));
+                if (algorithm == Algorithm.INSTANT && polling) {
+                    withoutQueueing(s, change.with(algorithm), poll);
+                } else {
+                    s.execute(change.with(algorithm));
+                }
                 return Optional.of(algorithm);
             } catch (SQLException e) {
                 if (e.getErrorCode() == SYNTAX_ERROR) {
@@ -109,6 +131,35 @@ final class OnlineDdl {
             }
         }
         return Optional.empty();
+    }
+
+    private static void withoutQueueing(Statement s, String sql, Duration poll) throws SQLException {
+        try {
+            Uni.createFrom().item(() -> {
+                try {
+                    s.execute(NO_WAIT + sql);
+                    return sql;
+                } catch (SQLException e) {
+                    throw e.getErrorCode() == ScriptStatements.LOCK_WAIT_TIMEOUT ? new Busy(e) : new IllegalStateException(e);
+                }
+            }).onFailure(Busy.class).retry().withBackOff(POLL_EVERY, POLL_EVERY.multipliedBy(4)).withJitter(0.3).expireIn(poll.toMillis())
+                    .await().indefinitely();
+        } catch (RuntimeException e) {
+            // the last refusal, however Mutiny wraps a retry that ran out of time
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SQLException refused) {
+                    throw refused;
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The table's metadata lock was held by another session at that moment. */
+    private static final class Busy extends RuntimeException {
+        Busy(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     /** The server's parser refused the statement with the algorithm clause: run it as written (the server then picks). */

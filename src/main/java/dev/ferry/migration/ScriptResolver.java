@@ -29,7 +29,7 @@ final class ScriptResolver implements MigrationResolver {
 
     /** Flyway's own SQL resolver looks for this prefix instead of {@code V}, so it leaves the V scripts to this one. */
     static final String FLYWAY_SQL_PREFIX = "ferry-resolves-V-scripts:";
-    private static final Pattern VERSIONED = Pattern.compile("^V(.+?)__(.*)\\.sql$");
+    static final Pattern VERSIONED = Pattern.compile("^V(.+?)__(.*)\\.sql$");
 
     private final ScriptCatalog catalog;
     private final TargetsConfig.Target target;

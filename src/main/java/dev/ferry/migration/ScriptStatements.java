@@ -3,6 +3,7 @@ package dev.ferry.migration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,8 @@ import io.smallrye.mutiny.Uni;
  * <li>a statement that cannot get its metadata lock within {@code ddl.lock-wait} (the session's
  * {@code lock_wait_timeout}) has not run; it is tried again with backoff and jitter up to
  * {@code ddl.lock-retries} times, so the application's queries never queue behind it for longer than
- * one wait;</li>
+ * one wait; on MariaDB the first half of those tries do not queue an instant change at all
+ * ({@link OnlineDdl#runInPlace});</li>
  * <li>each statement that ends is recorded before the next one starts.</li>
  * </ul>
  */
@@ -125,8 +127,10 @@ final class ScriptStatements implements MigrationExecutor {
                 null, null, null, null);
         try (AutoCloseable watch = LongStatementWatch.start(run, session, about)) {
             Uni.createFrom().item(() -> {
-                tries.incrementAndGet();
-                algorithm.set(execute(connection, statement.sql(), change, run, about));
+                // The first half of the tries never queue an instant change behind the table's lock holders: they ask
+                // without waiting for up to ddl.lock-wait; the rest queue for it, so a table never free for a moment still gets its turn.
+                Duration poll = tries.incrementAndGet() <= (ddl.lockRetries() + 1) / 2 ? ddl.lockWait() : Duration.ZERO;
+                algorithm.set(execute(connection, statement.sql(), change, run, about, poll));
                 return statement;
             }).onFailure(LockNotGranted.class).retry().withBackOff(ddl.lockWait(), ddl.lockWait().multipliedBy(4)).withJitter(0.3)
                     .atMost(ddl.lockRetries())
@@ -144,7 +148,8 @@ final class ScriptStatements implements MigrationExecutor {
     }
 
     /** Runs the statement; for a table change, returns the algorithm that ran. */
-    private String execute(Connection connection, String sql, Optional<OnlineDdl.Change> change, ScriptRun run, DdlProgress about) {
+    private String execute(Connection connection, String sql, Optional<OnlineDdl.Change> change, ScriptRun run, DdlProgress about,
+            Duration poll) {
         try {
             if (change.isEmpty()) {
                 plain(connection, sql);
@@ -152,7 +157,7 @@ final class ScriptStatements implements MigrationExecutor {
             }
             Optional<OnlineDdl.Algorithm> inPlace;
             try {
-                inPlace = OnlineDdl.runInPlace(connection, change.get(), OnlineDdl.inPlaceAlgorithms(connection));
+                inPlace = OnlineDdl.runInPlace(connection, change.get(), OnlineDdl.inPlaceAlgorithms(connection), poll);
             } catch (OnlineDdl.ClauseNotTaken e) {
                 plain(connection, sql); // as written; a real syntax error fails here with the server's own words
                 return null;

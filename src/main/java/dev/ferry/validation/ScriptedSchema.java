@@ -2,18 +2,15 @@ package dev.ferry.validation;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.jboss.logging.Logger;
 
-import dev.ferry.migration.FlywayResults;
+import dev.ferry.migration.ScriptReplay;
 import dev.ferry.migration.TargetDatabase;
-import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The schema a target's scripts produce on an empty schema, up to a version: built in a sandbox on the
@@ -29,14 +26,33 @@ public final class ScriptedSchema {
 
     /**
      * The schema the scripts up to {@code version} (all, when empty) produce, without CREATE statements; an empty
-     * snapshot when {@code version} is "none".
+     * snapshot when {@code version} is "none". The sandbox is dropped after the answer is returned: dropping
+     * hundreds of tables costs as much as reading them, and nobody waits for it (a sandbox a crash leaves behind
+     * is dropped at the next start).
      */
     public static SchemaSnapshot of(TargetDatabase target, Optional<String> version) {
-        try (Connection connection = target.connection()) {
-            return of(target, version, connection, false);
+        if (version.isPresent() && version.get().equals("none")) {
+            return new SchemaSnapshot("none", new TreeMap<>());
+        }
+        Connection connection = target.connection();
+        Sandbox sandbox = null;
+        try {
+            sandbox = Sandbox.create(connection, target.name());
+            return build(target, version, connection, sandbox, false);
         } catch (SQLException e) {
             LOG.warnf(e, "Building the scripted schema of %s lost the target", target.name());
             throw FerryException.targetUnavailable("Lost the target while building the schema its scripts produce", e);
+        } finally {
+            Sandbox built = sandbox;
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try (connection) {
+                    if (built != null) {
+                        built.close();
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warnf("Releasing a scratch schema of %s failed: %s (it is dropped at the next start)", target.name(), e.getMessage());
+                }
+            });
         }
     }
 
@@ -47,20 +63,13 @@ public final class ScriptedSchema {
             return new SchemaSnapshot("none", new TreeMap<>());
         }
         try (Sandbox sandbox = Sandbox.create(connection, target.name())) {
-            try {
-                target.flywayOnSchema(sandbox.name(), version).migrate();
-            } catch (FlywayMigrateException e) {
-                // Flyway's report carries the SQL and file paths: those go to the log, the caller gets the script and the server's words.
-                LOG.warnf(e, "The scripts of %s do not apply to an empty schema", target.name());
-                String script = e.getMigration() == null ? null : e.getMigration().getScript();
-                throw new FerryException(ErrorCode.MIGRATION_FAILED, (script == null ? "A script" : script)
-                        + " does not apply to an empty schema: " + FlywayResults.serverMessage(e), script, Map.of(), null);
-            } catch (FlywayException e) {
-                LOG.warnf(e, "The scripts of %s do not apply to an empty schema", target.name());
-                throw new FerryException(ErrorCode.MIGRATION_FAILED, "The scripts do not apply to an empty schema (the log has Flyway's"
-                        + " report)");
-            }
-            return SchemaSnapshot.read(connection, sandbox.name(), target.config().historyTable(), createStatements);
+            return build(target, version, connection, sandbox, createStatements);
         }
+    }
+
+    private static SchemaSnapshot build(TargetDatabase target, Optional<String> version, Connection connection, Sandbox sandbox,
+            boolean createStatements) throws SQLException {
+        ScriptReplay.onto(target, sandbox.name(), version);
+        return SchemaSnapshot.read(connection, sandbox.name(), target.config().historyTable(), createStatements);
     }
 }

@@ -65,7 +65,7 @@ class MetadataLockTest {
     }
 
     @Test
-    void aTransactionHeldForTwentySecondsNeverStallsTheApplicationForLongerThanOneWait() throws Exception {
+    void aTransactionHeldForTwentySecondsNeverStallsTheApplication() throws Exception {
         Path folder = Path.of("target/test-work/mdlhold");
         TestInfrastructure.freshTarget("ferry_test_mdlhold", folder);
         Files.writeString(folder.resolve("V1__busy.sql"), "CREATE TABLE busy (id INT PRIMARY KEY);\nINSERT INTO busy VALUES (1);\n");
@@ -88,7 +88,9 @@ class MetadataLockTest {
             assertThat(result.path("status").asText()).as(result.path("error").path("message").asText()).isEqualTo("SUCCEEDED");
             assertThat(result.path("durationMs").asLong()).as("it completed after the transaction ended").isGreaterThanOrEqualTo(19_000);
             assertThat(result.path("migrations").get(0).path("statements").get(0).path("lockRetries").asInt()).isGreaterThanOrEqualTo(3);
-            assertThat(slowestReadMs.get()).as("slowest application read (ddl.lock-wait 1 s)").isLessThan(2000);
+            // On MariaDB the first half of the 20 tries (over 20 s with their backoff) ask for the lock without queueing,
+            // so while the transaction lasts no read lines up behind the ALTER at all.
+            assertThat(slowestReadMs.get()).as("slowest application read (ddl.lock-wait 1 s, never queued)").isLessThan(500);
         }
     }
 
