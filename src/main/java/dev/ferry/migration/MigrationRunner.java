@@ -139,7 +139,7 @@ public class MigrationRunner {
                         null, null));
                 try (journal) {
                     return apply(target, flyway, versionBefore, recorded, scripts, journal,
-                            new ScriptRun(StatementJournal.NONE, ddlProgress, null, force, true));
+                            new ScriptRun(StatementJournal.NONE, ddlProgress, null, force, true), lock);
                 }
             }
             List<LintFinding> findings = new ArrayList<>(lint(target, pendingScripts));
@@ -162,7 +162,7 @@ public class MigrationRunner {
             }
             try (journal) {
                 return apply(target, flyway, versionBefore, findings, scripts, journal,
-                        new ScriptRun(journal, ddlProgress, target::connection, force, false));
+                        new ScriptRun(journal, ddlProgress, target::connection, force, false), lock);
             }
         }
     }
@@ -235,15 +235,15 @@ public class MigrationRunner {
      * a migrate with the script fixed from that statement on continues there.
      */
     private MigrationOutcome apply(TargetDatabase target, Flyway flyway, String versionBefore, List<LintFinding> findings,
-            ScriptCatalog.Index scripts, ScriptProgress.Journal journal, ScriptRun run) {
+            ScriptCatalog.Index scripts, ScriptProgress.Journal journal, ScriptRun run, TargetLock lock) {
         List<AppliedMigration> applied = new ArrayList<>();
         try {
             MigrateResult result = target.running(run, flyway::migrate);
-            applied.addAll(applied(target, result, scripts, journal));
+            applied.addAll(applied(target, result, scripts, journal, lock));
             String versionAfter = result.targetSchemaVersion != null ? result.targetSchemaVersion : versionBefore;
             return new MigrationOutcome(versionBefore, versionAfter, applied, null, findings, null);
         } catch (FlywayMigrateException e) {
-            applied.addAll(applied(target, e.getErrorResult(), scripts, journal));
+            applied.addAll(applied(target, e.getErrorResult(), scripts, journal, lock));
             Optional<StatementFailure> statement = StatementFailure.in(e);
             String script = e.getMigration() == null ? null : e.getMigration().getScript();
             if (e.getMigration() != null) {
@@ -263,9 +263,13 @@ public class MigrationRunner {
         }
     }
 
-    /** What a migrate applied, each with the statements that ran now; their journal entries are done with. */
+    /**
+     * What a migrate applied, each with the statements that ran now. Their journal entries are done with:
+     * they go after the answer, before the target lock is released (a revert and a new run of the same
+     * version in the next change would otherwise find them under the same history mark).
+     */
     private List<AppliedMigration> applied(TargetDatabase target, MigrateResult result, ScriptCatalog.Index scripts,
-            ScriptProgress.Journal journal) {
+            ScriptProgress.Journal journal, TargetLock lock) {
         if (result == null || result.migrations == null) {
             return List.of();
         }
@@ -273,7 +277,8 @@ public class MigrationRunner {
                 .map(m -> FlywayResults.toApplied(m).withStatements(m.version == null ? List.of() : journal.ranNow(m.version))).toList();
         rememberUndoScripts(target, applied, scripts);
         List<String> versions = applied.stream().map(AppliedMigration::version).filter(java.util.Objects::nonNull).toList();
-        afterTheChange("forget the statement records of " + target.name() + " " + versions, () -> journal.forget(versions));
+        Runnable forget = journal.forgetLater(versions);
+        lock.beforeRelease(() -> afterTheChange("forget the statement records of " + target.name() + " " + versions, forget));
         return applied;
     }
 

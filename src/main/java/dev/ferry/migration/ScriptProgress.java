@@ -192,7 +192,20 @@ public class ScriptProgress {
 
         /** Forgets the statements of these versions (applied, undone or repaired as a whole). */
         void forget(Collection<String> versions) {
-            ScriptProgress.this.forget(target, versions);
+            forgetLater(versions).run();
+        }
+
+        /**
+         * Forgets these versions here at once (no DONE row of theirs is written any more); the returned step
+         * removes their rows from the journal table.
+         */
+        Runnable forgetLater(Collection<String> versions) {
+            forgetHere(versions);
+            List<String> gone = List.copyOf(versions);
+            return () -> ScriptProgress.this.forget(target, gone);
+        }
+
+        private void forgetHere(Collection<String> versions) {
             synchronized (this) {
                 recorded.keySet().removeAll(versions);
                 started.keySet().removeAll(versions);

@@ -1,5 +1,11 @@
 package dev.ferry.migration;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -14,6 +20,7 @@ final class TargetLock implements AutoCloseable {
 
     private final Connection connection;
     private final String lockName;
+    private final List<Runnable> beforeRelease = new ArrayList<>();
 
     private TargetLock(Connection connection, String lockName) {
         this.connection = connection;
@@ -42,8 +49,36 @@ final class TargetLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Bookkeeping that must end before the next change of the target starts, but that the answer of this
+     * one need not wait for: it runs after {@link #close()}, in the background, and the lock is released
+     * only when it is done.
+     */
+    void beforeRelease(Runnable step) {
+        beforeRelease.add(step);
+    }
+
     @Override
     public void close() {
+        if (beforeRelease.isEmpty()) {
+            release();
+            return;
+        }
+        Runnable finish = () -> {
+            try {
+                beforeRelease.forEach(Runnable::run);
+            } finally {
+                release();
+            }
+        };
+        try {
+            Infrastructure.getDefaultWorkerPool().execute(finish);
+        } catch (RejectedExecutionException e) {
+            finish.run(); // shutting down: finish here
+        }
+    }
+
+    private void release() {
         NamedLocks.release(connection, lockName);
         closeQuietly(connection);
     }
