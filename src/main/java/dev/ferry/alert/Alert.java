@@ -2,6 +2,7 @@ package dev.ferry.alert;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -19,5 +20,10 @@ public record Alert(
 
     public enum Severity {
         critical, warning
+    }
+
+    /** A new alert of this kind, now. */
+    public static Alert of(AlertKind kind, String target, String requestId, String summary, Map<String, Object> details) {
+        return new Alert(UUID.randomUUID().toString(), kind.severity(), kind.wire(), target, requestId, summary, details, Instant.now());
     }
 }

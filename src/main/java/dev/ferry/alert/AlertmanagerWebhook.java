@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
 
 /**
  * Forwards alerts to an Alertmanager-compatible webhook ({@code POST /api/v2/alerts}) in the
@@ -30,6 +33,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class AlertmanagerWebhook {
 
     private static final Logger LOG = Logger.getLogger(AlertmanagerWebhook.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final AlertsConfig config;
     private final ObjectMapper mapper;
@@ -63,26 +68,49 @@ public class AlertmanagerWebhook {
             return false;
         }
         URI uri = URI.create(config.webhookUrl().get().replaceAll("/$", "") + "/api/v2/alerts");
-        for (int attempt = 1; attempt <= config.webhookAttempts(); attempt++) {
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(config.webhookTimeout())
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() / 100 == 2) {
-                    return true;
-                }
-                LOG.warnf("Alert webhook answered %d for %s (attempt %d)", response.statusCode(), alert.alertId(), attempt);
-            } catch (java.io.IOException e) {
-                LOG.warnf("Alert webhook unreachable for %s (attempt %d): %s", alert.alertId(), attempt, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            sleep(Math.min(5_000L, 250L << (attempt - 1)));
+        AtomicInteger attempt = new AtomicInteger();
+        try {
+            // Only an unreachable webhook or one answering 429/5xx is tried again: a 4xx will not get better.
+            Uni.createFrom().item(() -> post(uri, body, alert, attempt.incrementAndGet()))
+                    .onFailure(NotYetDelivered.class).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).withJitter(0.2)
+                    .atMost(Math.max(0, config.webhookAttempts() - 1))
+                    .await().indefinitely();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf("Alert %s not delivered to the webhook after %d attempt(s); it is on migration-alerts", alert.alertId(),
+                    attempt.get());
+            return false;
         }
-        LOG.errorf("Alert %s not delivered to the webhook after %d attempts; it is on migration-alerts", alert.alertId(),
-                config.webhookAttempts());
-        return false;
+    }
+
+    private Boolean post(URI uri, String body, Alert alert, int attempt) {
+        try {
+            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(config.webhookTimeout())
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            int status = response.statusCode();
+            if (status / 100 == 2) {
+                return Boolean.TRUE;
+            }
+            LOG.warnf("Alert webhook answered %d for %s (attempt %d)", status, alert.alertId(), attempt);
+            if (status == 429 || status >= 500) {
+                throw new NotYetDelivered();
+            }
+            throw new IllegalStateException("the webhook refused the alert with " + status);
+        } catch (java.io.IOException e) {
+            LOG.warnf("Alert webhook unreachable for %s (attempt %d): %s", alert.alertId(), attempt, e.getMessage());
+            throw new NotYetDelivered();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The webhook was unreachable or busy: worth another attempt. */
+    private static final class NotYetDelivered extends RuntimeException {
+        NotYetDelivered() {
+            super("not yet delivered", null, false, false);
+        }
     }
 
     /** Alertmanager's postable alert: labels identify it, annotations describe it. */
@@ -123,14 +151,6 @@ public class AlertmanagerWebhook {
             out.append(part.isEmpty() ? "" : Character.toUpperCase(part.charAt(0)) + part.substring(1));
         }
         return out.toString();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @PreDestroy

@@ -2,16 +2,14 @@ package dev.ferry.alert;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.ferry.request.EventPublisher;
-
 /** Raises an alert: on {@code migration-alerts} (waiting for the broker), then to the webhook in the background. */
 @ApplicationScoped
 public class Alerts {
 
-    private final EventPublisher publisher;
+    private final AlertPublisher publisher;
     private final AlertmanagerWebhook webhook;
 
-    public Alerts(EventPublisher publisher, AlertmanagerWebhook webhook) {
+    public Alerts(AlertPublisher publisher, AlertmanagerWebhook webhook) {
         this.publisher = publisher;
         this.webhook = webhook;
     }

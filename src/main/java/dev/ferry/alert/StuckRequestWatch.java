@@ -65,7 +65,7 @@ public class StuckRequestWatch {
         details.put("runningFor", Duration.between(started, now).toString());
         details.put("instance", instance);
         stuckCount.increment();
-        alerts.raise(AlertPolicy.of(AlertKind.STUCK_REQUEST, target, requestId,
+        alerts.raise(Alert.of(AlertKind.STUCK_REQUEST, target, requestId,
                 action + " on " + target + " has been RUNNING since " + started + " UTC", details));
     }
 }

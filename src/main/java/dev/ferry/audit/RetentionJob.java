@@ -34,8 +34,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.RequestStatus;
+import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertKind;
-import dev.ferry.alert.AlertPolicy;
 import dev.ferry.alert.Alerts;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.migration.NamedLocks;
@@ -43,7 +44,6 @@ import dev.ferry.migration.TargetDatabase;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import dev.ferry.request.RequestLedger;
-import dev.ferry.request.RequestStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 
@@ -142,13 +142,13 @@ public class RetentionJob {
             String message = "Audit retention on " + auditTarget + " stopped: the archive already holds different rows under ids "
                     + e.ids + "; those rows and the rest of their batch were kept";
             LOG.error(message);
-            alerts.raise(AlertPolicy.of(AlertKind.RETENTION_FAILED, auditTarget, runId, message,
+            alerts.raise(Alert.of(AlertKind.RETENTION_FAILED, auditTarget, runId, message,
                     Map.of("policy", policy)));
             record(runId, RequestStatus.FAILED, Map.of("error", message));
             throw new FerryException(ErrorCode.ARCHIVE_MISMATCH, message, null, Map.of("ids", e.ids), null);
         } catch (SQLException | IOException e) {
             LOG.errorf(e, "Retention run %s failed", runId);
-            alerts.raise(AlertPolicy.of(AlertKind.RETENTION_FAILED, auditTarget, runId,
+            alerts.raise(Alert.of(AlertKind.RETENTION_FAILED, auditTarget, runId,
                     "Audit retention on " + auditTarget + " failed: " + e.getMessage(), Map.of("policy", policy)));
             record(runId, RequestStatus.FAILED, Map.of("error", String.valueOf(e.getMessage())));
             throw FerryException.targetUnavailable("Retention failed", e);

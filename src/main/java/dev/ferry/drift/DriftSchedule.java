@@ -10,8 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertKind;
-import dev.ferry.alert.AlertPolicy;
 import dev.ferry.alert.Alerts;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.migration.TargetRegistry;
@@ -76,7 +76,7 @@ public class DriftSchedule {
         details.put("version", drift.version());
         details.put("objects", drift.objects());
         details.put("differences", drift.differences().stream().limit(SHOWN).map(Difference::summary).toList());
-        alerts.raise(AlertPolicy.of(AlertKind.SCHEMA_DRIFT, drift.target(), null, "The live schema of " + drift.target()
+        alerts.raise(Alert.of(AlertKind.SCHEMA_DRIFT, drift.target(), null, "The live schema of " + drift.target()
                 + " differs from its history in " + drift.objects() + " object(s)", details));
     }
 

@@ -1,6 +1,6 @@
 package dev.ferry.problem;
 
-import dev.ferry.request.RequestStatus;
+import dev.ferry.RequestStatus;
 
 /**
  * The stable error codes of results and problem responses (README, "Error codes"). Codes are never

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.alert.Alert;
+import dev.ferry.alert.AlertPublisher;
 import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.migration.PlannedScript;
 import io.smallrye.mutiny.Uni;
@@ -26,7 +27,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * only after what it produced is safely stored.
  */
 @ApplicationScoped
-public class EventPublisher {
+public class EventPublisher implements AlertPublisher {
 
     public static final String ERROR_CODE_HEADER = "ferry-error-code";
     public static final String ERROR_MESSAGE_HEADER = "ferry-error-message";
@@ -81,6 +82,7 @@ public class EventPublisher {
                 result.instance()));
     }
 
+    @Override
     public void publishAlert(Alert alert) {
         sendAndWait(topics.alerts(), alert.target(), utf8(toJson(alert)), null);
     }

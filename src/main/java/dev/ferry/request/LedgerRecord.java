@@ -2,6 +2,8 @@ package dev.ferry.request;
 
 import java.time.Instant;
 
+import dev.ferry.RequestStatus;
+
 /** A row of {@code ferry_request} as the consumer needs it. */
 record LedgerRecord(
         String requestId,

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.ferry.RequestStatus;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.drift.DriftReport;
 import dev.ferry.migration.AppliedMigration;

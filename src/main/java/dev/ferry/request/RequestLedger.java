@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.RequestStatus;
+
 /**
  * The consumer's side of the {@code ferry_request} ledger (blocking JDBC on the worker threads; the REST
  * API reads the same table reactively). Inserting the request id is the idempotency check.

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -26,16 +27,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.util.List;
-
+import dev.ferry.RequestStatus;
 import dev.ferry.Transient;
 import dev.ferry.alert.Alert;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.request.action.ActionHandler;
 import dev.ferry.request.action.ActionResult;
+import io.smallrye.mutiny.Uni;
 import dev.ferry.validation.ValidationReport;
-import dev.ferry.alert.AlertPolicy;
 import dev.ferry.alert.Alerts;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.migration.MigrationRunner;
@@ -202,43 +202,53 @@ public class RequestProcessor {
 
     /** A request id seen before: re-publish its result, wait for its live owner, or finish a dead owner's run. */
     private void answerKnownRequest(MigrationRequest request, Instant receivedAt) {
-        boolean compared = false;
-        while (true) {
-            LedgerRecord known = retrying("read the ledger", () -> ledger.find(request.requestId()))
-                    .orElseThrow(() -> new IllegalStateException("Request " + request.requestId() + " vanished from the ledger"));
-            if (!compared) {
-                // The same id asking for other work would otherwise be answered with the first request's result.
-                List<String> differences = SameRequest.differences(known.payload(), request, mapper);
-                if (!differences.isEmpty()) {
-                    LOG.warnf("Request %s re-sent with a different %s: refused", request.requestId(), differences);
-                    MigrationResult conflict = resultOf(request, receivedAt, receivedAt,
-                            MigrationOutcome.failed(SameRequest.conflict(request.requestId(), differences)));
-                    retryingRun("publish a result", () -> publisher.publishResult(conflict));
-                    return;
-                }
-                compared = true;
+        // The same id asking for other work would otherwise be answered with the first request's result.
+        List<String> differences = SameRequest.differences(known(request).payload(), request, mapper);
+        if (!differences.isEmpty()) {
+            LOG.warnf("Request %s re-sent with a different %s: refused", request.requestId(), differences);
+            MigrationResult conflict = resultOf(request, receivedAt, receivedAt,
+                    MigrationOutcome.failed(SameRequest.conflict(request.requestId(), differences)));
+            retryingRun("publish a result", () -> publisher.publishResult(conflict));
+            return;
+        }
+        // A live owner is waited for (its heartbeat says so); one whose heartbeat went stale is taken over.
+        Uni.createFrom().item(() -> answerOnceSettled(request)).onFailure(OwnerAtWork.class).retry()
+                .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(1)).indefinitely()
+                .await().indefinitely();
+    }
+
+    /** Answers the request if its owner is done or gone; {@link OwnerAtWork} while it is still at it. */
+    private boolean answerOnceSettled(MigrationRequest request) {
+        LedgerRecord known = known(request);
+        Instant now = Instant.now();
+        Instant staleBefore = now.minus(config.staleAfter());
+        if (known.status().isFinal()) {
+            // Finished a moment ago but not yet marked published: after a rebalance its owner may be
+            // publishing it right now, and a second original would follow. Give the owner its time.
+            if (known.publishedAt() == null && known.finishedAt() != null && known.finishedAt().isAfter(staleBefore)) {
+                throw new OwnerAtWork();
             }
-            Instant now = Instant.now();
-            Instant staleBefore = now.minus(config.staleAfter());
-            if (known.status().isFinal()) {
-                // Finished a moment ago but not yet marked published: after a rebalance its owner may be
-                // publishing it right now, and a second original would follow. Give the owner its time.
-                if (known.publishedAt() == null && known.finishedAt() != null && known.finishedAt().isAfter(staleBefore)) {
-                    pause(Duration.ofMillis(500));
-                    continue;
-                }
-                republish(known);
-                return;
-            }
-            if (known.heartbeatAt() == null || known.heartbeatAt().isBefore(staleBefore)) {
-                if (retrying("take over a stale request", () -> ledger.takeOver(request.requestId(), staleBefore, instance, now))) {
-                    LOG.warnf("Request %s was left RUNNING by %s; finishing it honestly", request.requestId(), known.instance());
-                    complete(recover(request, known), request.isForced());
-                    return;
-                }
-            } else {
-                pause(Duration.ofSeconds(1));
-            }
+            republish(known);
+            return true;
+        }
+        boolean stale = known.heartbeatAt() == null || known.heartbeatAt().isBefore(staleBefore);
+        if (stale && retrying("take over a stale request", () -> ledger.takeOver(request.requestId(), staleBefore, instance, now))) {
+            LOG.warnf("Request %s was left RUNNING by %s; finishing it honestly", request.requestId(), known.instance());
+            complete(recover(request, known), request.isForced());
+            return true;
+        }
+        throw new OwnerAtWork();
+    }
+
+    private LedgerRecord known(MigrationRequest request) {
+        return retrying("read the ledger", () -> ledger.find(request.requestId()))
+                .orElseThrow(() -> new IllegalStateException("Request " + request.requestId() + " vanished from the ledger"));
+    }
+
+    /** The request's owner is still working on it, or publishing its result. */
+    private static final class OwnerAtWork extends RuntimeException {
+        OwnerAtWork() {
+            super("the owner is still at work", null, false, false);
         }
     }
 
@@ -276,7 +286,7 @@ public class RequestProcessor {
         LOG.infof("Request %s (%s on %s): %s in %d ms", result.requestId(), result.action(), result.target(), result.status(),
                 result.durationMs());
         metrics.completed(result);
-        for (Alert alert : AlertPolicy.alertsFor(result, forced)) {
+        for (Alert alert : ResultAlerts.alertsFor(result, forced)) {
             retryingRun("publish an alert", () -> alerts.raise(alert));
         }
     }
@@ -348,15 +358,6 @@ public class RequestProcessor {
             }
         }
         return Thread.currentThread().isInterrupted();
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
     }
 
     private static String text(JsonNode tree, String field) {

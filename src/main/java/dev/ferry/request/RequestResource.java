@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 import dev.ferry.EmailMask;
 import dev.ferry.KeysetCursor;
+import dev.ferry.RequestStatus;
 import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;

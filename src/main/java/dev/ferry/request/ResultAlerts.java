@@ -1,24 +1,23 @@
-package dev.ferry.alert;
+package dev.ferry.request;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
+import dev.ferry.RequestStatus;
 import dev.ferry.migration.LintFinding;
 import dev.ferry.migration.LintSeverity;
-import dev.ferry.request.MigrationResult;
-import dev.ferry.request.RequestStatus;
+import dev.ferry.alert.Alert;
+import dev.ferry.alert.AlertKind;
 
 /** Decides which results deserve an alert: failures (critical), forced runs past a block and backfills leaving users unlinked (warning). */
-public final class AlertPolicy {
+final class ResultAlerts {
 
-    private AlertPolicy() {
+    private ResultAlerts() {
     }
 
-    public static List<Alert> alertsFor(MigrationResult result, boolean forced) {
+    static List<Alert> alertsFor(MigrationResult result, boolean forced) {
         List<Alert> alerts = new ArrayList<>();
         if (result.status() == RequestStatus.FAILED) {
             Map<String, Object> details = base(result);
@@ -69,12 +68,7 @@ public final class AlertPolicy {
         return details;
     }
 
-    /** A one-off alert not tied to a request result (stuck requests, retention). */
-    public static Alert of(AlertKind kind, String target, String requestId, String summary, Map<String, Object> details) {
-        return new Alert(UUID.randomUUID().toString(), kind.severity(), kind.wire(), target, requestId, summary, details, Instant.now());
-    }
-
     private static Alert alert(AlertKind kind, MigrationResult result, String summary, Map<String, Object> details) {
-        return of(kind, result.target(), result.requestId(), summary, details);
+        return Alert.of(kind, result.target(), result.requestId(), summary, details);
     }
 }

@@ -1,4 +1,4 @@
-package dev.ferry.request;
+package dev.ferry;
 
 /** Ledger states; the last three are final and are the {@code status} of a result. */
 public enum RequestStatus {

@@ -1,0 +1,21 @@
+package dev.ferry;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/** The feature packages depend on each other in one direction only: no cycles between them. */
+class ArchitectureTest {
+
+    private static final JavaClasses FERRY = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.ferry");
+
+    @Test
+    void featurePackagesHaveNoCycles() {
+        slices().matching("dev.ferry.(*)..").should().beFreeOfCycles().check(FERRY);
+    }
+}
