@@ -10,6 +10,7 @@ import dev.ferry.migration.LintFinding;
 import dev.ferry.migration.LintSeverity;
 import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertKind;
+import dev.ferry.problem.ErrorCode;
 
 /** Decides which results deserve an alert: failures (critical), forced runs past a block and backfills leaving users unlinked (warning). */
 final class ResultAlerts {
@@ -32,7 +33,7 @@ final class ResultAlerts {
                 }
             }
             String code = result.error() == null ? "FAILED" : result.error().code();
-            AlertKind kind = "VALIDATION_FAILED".equals(code) ? AlertKind.VALIDATION_MISMATCH : AlertKind.REQUEST_FAILED;
+            AlertKind kind = ErrorCode.VALIDATION_FAILED.name().equals(code) ? AlertKind.VALIDATION_MISMATCH : AlertKind.REQUEST_FAILED;
             alerts.add(alert(kind, result,
                     result.action() + " on " + result.target() + " failed: " + code, details));
         }

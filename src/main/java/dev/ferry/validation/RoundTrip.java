@@ -75,7 +75,7 @@ final class RoundTrip {
                 try {
                     leg.undo().run(sandboxed, line -> { });
                 } catch (UndoScript.Failure e) {
-                    return new ValidationReport.RoundTrip("failed", names, e.script(), e.script() + (e.line() > 0 ? " failed at line "
+                    return new ValidationReport.RoundTrip(ValidationReport.RoundTripStatus.FAILED, names, e.script(), e.script() + (e.line() > 0 ? " failed at line "
                             + e.line() : " failed") + ": " + e.getMessage(), null);
                 }
                 try (PreparedStatement forget = sandboxed.prepareStatement("DELETE FROM " + Identifiers.quote(history) + " WHERE version = ?")) {
@@ -86,21 +86,21 @@ final class RoundTrip {
         }
         SchemaDiff.Scripts undone = SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history), before);
         if (!undone.isEmpty()) {
-            return new ValidationReport.RoundTrip("differs", names, names.get(0), "after the undo scripts the schema is not what it was"
+            return new ValidationReport.RoundTrip(ValidationReport.RoundTripStatus.DIFFERS, names, names.get(0), "after the undo scripts the schema is not what it was"
                     + " before the pending scripts", undone.differences(20));
         }
         try {
             access.flyway(toVersion).migrate();
         } catch (FlywayException e) {
             String script = e instanceof FlywayMigrateException m && m.getMigration() != null ? m.getMigration().getScript() : null;
-            return new ValidationReport.RoundTrip("failed", names, script, (script == null ? "a pending script" : script)
+            return new ValidationReport.RoundTrip(ValidationReport.RoundTripStatus.FAILED, names, script, (script == null ? "a pending script" : script)
                     + " failed when applied again after its undo: " + FlywayResults.serverMessage(e), null);
         }
         SchemaDiff.Scripts again = SchemaDiff.between(SchemaSnapshot.read(c, sandbox, history), forward);
         if (!again.isEmpty()) {
-            return new ValidationReport.RoundTrip("differs", names, legs.get(0).forward(), "applied again after their undo, the scripts"
+            return new ValidationReport.RoundTrip(ValidationReport.RoundTripStatus.DIFFERS, names, legs.get(0).forward(), "applied again after their undo, the scripts"
                     + " leave another schema than the first time", again.differences(20));
         }
-        return new ValidationReport.RoundTrip("passed", names, null, null, null);
+        return new ValidationReport.RoundTrip(ValidationReport.RoundTripStatus.PASSED, names, null, null, null);
     }
 }

@@ -151,22 +151,22 @@ public class SandboxValidator {
                 ValidationReport.RoundTrip roundTrip = undos.isEmpty() ? null
                         : RoundTrip.run(connection, access, sandbox, history, toVersion, undos, before);
                 long roundTripped = System.nanoTime();
-                boolean dataMatches = capture || tables.stream().allMatch(t -> t.status().equals("match") || t.status().equals("no-reference"));
+                boolean dataMatches = capture || tables.stream().allMatch(t -> t.status().passes());
                 boolean passed = dataMatches && (roundTrip == null || roundTrip.passed());
                 ValidationReport report = new ValidationReport(passed, capture, sandbox, scripts, tables, artifacts.toAbsolutePath().toString(),
                         (cloned - started) / 1_000_000, (applied - cloned) / 1_000_000, (compared - applied) / 1_000_000, roundTrip,
                         (roundTripped - compared) / 1_000_000);
                 writeReport(artifacts, report);
                 if (!dataMatches) {
-                    List<String> failing = tables.stream().filter(t -> !t.status().equals("match") && !t.status().equals("no-reference"))
-                            .map(t -> t.table() + " (" + t.status() + ": " + t.missing() + " missing, " + t.unexpected() + " unexpected, "
+                    List<String> failing = tables.stream().filter(t -> !t.status().passes())
+                            .map(t -> t.table() + " (" + t.status().wire() + ": " + t.missing() + " missing, " + t.unexpected() + " unexpected, "
                                     + t.changed() + " changed)").toList();
                     return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The sandbox does not match the reference"
                             + " data: " + String.join("; ", failing) + ". Exports and the diff are in " + report.artifacts()));
                 }
                 if (!passed) {
                     return new Outcome(report, new FerryException(ErrorCode.VALIDATION_FAILED, "The undo round trip failed: "
-                            + roundTrip.failure(), roundTrip.script(), Map.of("roundTrip", roundTrip.status()), null));
+                            + roundTrip.failure(), roundTrip.script(), Map.of("roundTrip", roundTrip.status().wire()), null));
                 }
                 if (!capture) {
                     pending.forEach(m -> records.markValidated(targetName, m.getScript(), m.getChecksum() == null ? 0 : m.getChecksum(),
@@ -352,14 +352,15 @@ public class SandboxValidator {
             Files.copy(export, inside(folder, table + ".csv"), StandardCopyOption.REPLACE_EXISTING);
         }
         if (reference == null) {
-            return new ValidationReport.TableComparison(table, capture ? "captured" : "no-reference", 0, actual, 0, 0, 0, null);
+            return new ValidationReport.TableComparison(table, capture ? ValidationReport.TableStatus.CAPTURED : ValidationReport.TableStatus.NO_REFERENCE, 0, actual, 0, 0, 0, null);
         }
         int missing = reference.size();
         int expectedCount = missing + actual - unexpected;
         reference.values().stream().limit(config.maxDifferences()).forEach(row -> difference(differences, "missing", columns, null, row));
-        String status = missing + unexpected + changed == 0 ? "match" : "mismatch";
+        ValidationReport.TableStatus status = missing + unexpected + changed == 0 ? ValidationReport.TableStatus.MATCH
+                : ValidationReport.TableStatus.MISMATCH;
         List<Map<String, Object>> listed = differences.stream().limit(config.maxDifferences()).toList();
-        return new ValidationReport.TableComparison(table, capture ? "captured" : status, expectedCount, actual, missing, unexpected, changed,
+        return new ValidationReport.TableComparison(table, capture ? ValidationReport.TableStatus.CAPTURED : status, expectedCount, actual, missing, unexpected, changed,
                 listed.isEmpty() ? null : listed);
     }
 
