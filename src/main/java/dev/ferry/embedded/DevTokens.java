@@ -1,23 +1,27 @@
 package dev.ferry.embedded;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
+
+import org.eclipse.microprofile.jwt.Claims;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 
 /**
  * Dev and test only: an RSA key pair kept under the embedded servers' folder, and RS256 bearer tokens
@@ -72,27 +76,11 @@ public final class DevTokens {
     /** A token minted for another audience (a test of audience checks); {@code null} leaves {@code aud} out. */
     public String token(String user, List<String> roles, Duration validFor, String audience) {
         Instant now = Instant.now();
-        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        StringBuilder groups = new StringBuilder();
-        for (String role : roles) {
-            groups.append(groups.isEmpty() ? "" : ",").append('"').append(role).append('"');
+        JwtClaimsBuilder claims = Jwt.issuer(ISSUER).subject(user).upn(user).groups(new LinkedHashSet<>(roles)).issuedAt(now)
+                .expiresAt(now.plus(validFor)).claim(Claims.jti.name(), UUID.randomUUID().toString());
+        if (audience != null) {
+            claims.audience(audience);
         }
-        String claims = "{\"iss\":\"" + ISSUER + "\"," + (audience == null ? "" : "\"aud\":\"" + audience + "\",") + "\"sub\":\"" + user + "\",\"upn\":\"" + user + "\",\"groups\":[" + groups + "],"
-                + "\"iat\":" + now.getEpochSecond() + ",\"exp\":" + now.plus(validFor).getEpochSecond() + ",\"jti\":\""
-                + UUID.randomUUID() + "\"}";
-        String signingInput = base64Url(header) + "." + base64Url(claims);
-        try {
-            Signature rs256 = Signature.getInstance("SHA256withRSA");
-            PrivateKey key = keys.getPrivate();
-            rs256.initSign(key);
-            rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rs256.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot sign a dev token", e);
-        }
-    }
-
-    private static String base64Url(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        return claims.jws().algorithm(SignatureAlgorithm.RS256).sign(keys.getPrivate());
     }
 }
