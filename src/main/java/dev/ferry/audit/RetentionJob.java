@@ -38,7 +38,7 @@ import dev.ferry.RequestStatus;
 import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertKind;
 import dev.ferry.alert.Alerts;
-import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.TargetRegistry;
 import dev.ferry.migration.NamedLocks;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.problem.ErrorCode;
@@ -64,17 +64,17 @@ public class RetentionJob {
     private static final String AUDIT = "user_authid_backfill_audit";
 
     private final RetentionConfig config;
-    private final MigrationRunner migrations;
+    private final TargetRegistry targets;
     private final RequestLedger ledger;
     private final Alerts alerts;
     private final MeterRegistry metrics;
     private final ObjectMapper mapper;
     private final String auditTarget;
 
-    public RetentionJob(AuditConfig audit, MigrationRunner migrations, RequestLedger ledger, Alerts alerts, MeterRegistry metrics,
+    public RetentionJob(AuditConfig audit, TargetRegistry targets, RequestLedger ledger, Alerts alerts, MeterRegistry metrics,
             ObjectMapper mapper) {
         this.config = audit.retention();
-        this.migrations = migrations;
+        this.targets = targets;
         this.ledger = ledger;
         this.alerts = alerts;
         this.metrics = metrics;
@@ -111,7 +111,7 @@ public class RetentionJob {
         boolean includeUnresolved = includeUnresolvedOverride == null ? config.includeUnresolved() : includeUnresolvedOverride;
         String runId = "retention-" + Instant.now().toString().replaceAll("[^0-9TZ]", "");
         LocalDateTime cutoff = LocalDateTime.now(ZoneOffset.UTC).minus(config.period());
-        TargetDatabase target = migrations.target(auditTarget);
+        TargetDatabase target = targets.get(auditTarget);
         long started = System.nanoTime();
         try (Connection c = target.connection()) {
             if (!NamedLocks.tryLock(c, lockName(), 0)) {

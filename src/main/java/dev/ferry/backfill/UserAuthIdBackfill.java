@@ -26,7 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.TargetRegistry;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
@@ -55,11 +55,11 @@ public class UserAuthIdBackfill {
     /** Parallel writers can deadlock or race for the same identity; such a batch is stored again from scratch. */
     private static final int MAX_STORE_ATTEMPTS = 5;
 
-    private final MigrationRunner migrations;
+    private final TargetRegistry targets;
     private final KratosClient kratos;
 
-    public UserAuthIdBackfill(MigrationRunner migrations, KratosClient kratos) {
-        this.migrations = migrations;
+    public UserAuthIdBackfill(TargetRegistry targets, KratosClient kratos) {
+        this.targets = targets;
         this.kratos = kratos;
     }
 
@@ -68,7 +68,7 @@ public class UserAuthIdBackfill {
     }
 
     public Outcome run(String targetName, String runId, BackfillOptions options, Consumer<BackfillProgress> progress) {
-        return migrations.withLock(targetName, target -> new Run(target, runId, options, progress).execute());
+        return targets.withLock(targetName, target -> new Run(target, runId, options, progress).execute());
     }
 
     private record User(String id, String email) {

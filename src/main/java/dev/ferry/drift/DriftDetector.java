@@ -19,6 +19,7 @@ import dev.ferry.migration.AppliedMigration;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.migration.TargetDatabase;
+import dev.ferry.migration.TargetRegistry;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import dev.ferry.validation.SchemaSnapshot;
@@ -39,6 +40,7 @@ public class DriftDetector {
     private static final int CACHED = 64;
 
     private final MigrationRunner runner;
+    private final TargetRegistry targets;
     private final MeterRegistry metrics;
     private final Map<String, SchemaSnapshot> expected = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -49,14 +51,15 @@ public class DriftDetector {
     private final Map<String, Object> targetLocks = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
 
-    public DriftDetector(MigrationRunner runner, MeterRegistry metrics) {
+    public DriftDetector(MigrationRunner runner, TargetRegistry targets, MeterRegistry metrics) {
         this.runner = runner;
+        this.targets = targets;
         this.metrics = metrics;
     }
 
     /** Every difference between the live schema and what the applied scripts produce. */
     public DriftReport check(String targetName) {
-        TargetDatabase target = runner.target(targetName);
+        TargetDatabase target = targets.get(targetName);
         synchronized (targetLocks.computeIfAbsent(targetName, name -> new Object())) {
             MigrationOutcome history = runner.info(targetName);
             List<AppliedMigration> applied = history.migrations().stream()

@@ -73,18 +73,8 @@ public class MigrationRunner {
         return progress.journal(target.name(), info);
     }
 
-    public TargetDatabase target(String name) {
-        return targets.find(name)
-                .orElseThrow(() -> new FerryException(ErrorCode.UNKNOWN_TARGET, "Unknown target '" + name + "'; configured: "
-                        + targets.all().stream().map(TargetDatabase::name).toList()));
-    }
-
-    /** Runs other work that changes a target (a backfill) under the same lock as migrations. */
-    public <T> T withLock(String targetName, java.util.function.Function<TargetDatabase, T> work) {
-        TargetDatabase target = target(targetName);
-        try (TargetLock lock = TargetLock.acquire(target)) {
-            return work.apply(target);
-        }
+    private TargetDatabase target(String name) {
+        return targets.get(name);
     }
 
     /** Every script the target knows of, applied or pending, as {@code migration:show} lists them. */

@@ -39,14 +39,14 @@ import dev.ferry.problem.FerryException;
 @ApplicationScoped
 public class TypeOrmBaseline {
 
-    private final MigrationRunner migrations;
+    private final TargetRegistry targets;
 
-    public TypeOrmBaseline(MigrationRunner migrations) {
-        this.migrations = migrations;
+    public TypeOrmBaseline(TargetRegistry targets) {
+        this.targets = targets;
     }
 
     public MigrationOutcome baseline(String targetName) {
-        TargetDatabase target = migrations.target(targetName);
+        TargetDatabase target = targets.get(targetName);
         String mappingLocation = target.config().typeormMapping().orElseThrow(() -> new FerryException(ErrorCode.INVALID_REQUEST,
                 "Target " + targetName + " has no ferry.targets." + targetName + ".typeorm-mapping to baseline from"));
         Properties mapping = load(mappingLocation);

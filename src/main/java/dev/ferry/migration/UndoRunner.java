@@ -34,10 +34,12 @@ import dev.ferry.problem.FerryException;
 public class UndoRunner {
 
     private final MigrationRunner migrations;
+    private final TargetRegistry targets;
     private final ScriptRecords records;
 
-    public UndoRunner(MigrationRunner migrations, ScriptRecords records) {
+    public UndoRunner(MigrationRunner migrations, TargetRegistry targets, ScriptRecords records) {
         this.migrations = migrations;
+        this.targets = targets;
         this.records = records;
     }
 
@@ -46,7 +48,7 @@ public class UndoRunner {
      * {@code toVersion}.
      */
     public MigrationOutcome revert(String targetName, Integer steps, Optional<String> toVersion, boolean force, boolean dryRun) {
-        TargetDatabase target = migrations.target(targetName);
+        TargetDatabase target = targets.get(targetName);
         try (TargetLock lock = dryRun ? null : TargetLock.acquire(target)) {
             MigrationInfoService info = call(() -> target.flyway(Optional.empty()).info());
             String versionBefore = currentVersion(info);

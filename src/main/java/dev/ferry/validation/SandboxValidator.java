@@ -41,7 +41,6 @@ import org.jboss.logging.Logger;
 
 import dev.ferry.Transient;
 import dev.ferry.migration.FlywayResults;
-import dev.ferry.migration.MigrationRunner;
 import dev.ferry.migration.SchemaReferences;
 import dev.ferry.migration.NamedLocks;
 import dev.ferry.migration.ScriptRecords;
@@ -66,13 +65,11 @@ public class SandboxValidator {
     private static final Pattern TOUCHED = Pattern.compile("(?i)\\b(?:CREATE\\s+TABLE(?:\\s+IF\\s+NOT\\s+EXISTS)?|ALTER\\s+TABLE|INSERT"
             + "(?:\\s+IGNORE)?\\s+INTO|REPLACE\\s+INTO|UPDATE|DELETE\\s+FROM|TRUNCATE(?:\\s+TABLE)?|RENAME\\s+TABLE)\\s+`?([A-Za-z0-9_$]+)`?");
 
-    private final MigrationRunner migrations;
     private final TargetRegistry targets;
     private final ScriptRecords records;
     private final ValidationConfig config;
 
-    public SandboxValidator(MigrationRunner migrations, TargetRegistry targets, ScriptRecords records, ValidationConfig config) {
-        this.migrations = migrations;
+    public SandboxValidator(TargetRegistry targets, ScriptRecords records, ValidationConfig config) {
         this.targets = targets;
         this.records = records;
         this.config = config;
@@ -83,7 +80,7 @@ public class SandboxValidator {
     }
 
     public Outcome validate(String targetName, String requestId, Optional<String> toVersion, boolean capture) {
-        TargetDatabase target = migrations.target(targetName);
+        TargetDatabase target = targets.get(targetName);
         List<MigrationInfo> pending;
         try {
             pending = Arrays.asList(target.flyway(toVersion).info().pending());

@@ -17,7 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jboss.logging.Logger;
 
-import dev.ferry.migration.MigrationRunner;
+import dev.ferry.migration.TargetRegistry;
 import dev.ferry.migration.PlannedScript;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.problem.ErrorCode;
@@ -33,11 +33,11 @@ public class ScriptGenerator {
 
     private static final Logger LOG = Logger.getLogger(ScriptGenerator.class);
 
-    private final MigrationRunner migrations;
+    private final TargetRegistry targets;
     private final ValidationConfig config;
 
-    public ScriptGenerator(MigrationRunner migrations, ValidationConfig config) {
-        this.migrations = migrations;
+    public ScriptGenerator(TargetRegistry targets, ValidationConfig config) {
+        this.targets = targets;
         this.config = config;
     }
 
@@ -51,7 +51,7 @@ public class ScriptGenerator {
         if (!(name instanceof String description) || !description.matches("[A-Za-z0-9_]{1,100}")) {
             throw new FerryException(ErrorCode.INVALID_REQUEST, "options.name must be 1-100 characters of [A-Za-z0-9_]");
         }
-        TargetDatabase target = migrations.target(targetName);
+        TargetDatabase target = targets.get(targetName);
         List<String> allowed = target.config().generateFrom().orElse(List.of());
         if (!allowed.contains(reference)) {
             throw FerryException.badField("options.from", allowed.isEmpty()
