@@ -3,6 +3,7 @@ package dev.ferry.migration;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.flywaydb.core.api.FlywayException;
@@ -11,6 +12,7 @@ import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.MigrateOutput;
 
+import dev.ferry.RequestStatus;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
@@ -65,6 +67,18 @@ public final class FlywayResults {
             return FerryException.targetUnavailable("Cannot reach the target database", e);
         }
         return new FerryException(ErrorCode.MIGRATION_FAILED, serverMessage(e), null, Map.of(), e);
+    }
+
+    /**
+     * CHECK_FAILED (FAILED) when what stopped a run elsewhere than on the target (the validation sandbox)
+     * was a script's {@code -- ferry:check} assertion.
+     */
+    public static Optional<FerryException> checkFailed(Throwable e, String where, Map<String, Object> context) {
+        return ScriptChecks.Failed.in(e).map(f -> {
+            Map<String, Object> details = new java.util.LinkedHashMap<>(f.details());
+            details.putAll(context);
+            return new FerryException(ErrorCode.CHECK_FAILED, RequestStatus.FAILED, f.describe() + " " + where, f.script(), details, f);
+        });
     }
 
     /** The database server's own words, without Flyway's multi-line report around them. */

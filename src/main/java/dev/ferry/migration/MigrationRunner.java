@@ -26,6 +26,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
+import dev.ferry.RequestStatus;
 import dev.ferry.Transient;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
@@ -139,6 +140,10 @@ public class MigrationRunner {
             tableChanges.stream().filter(PlannedStatement::copiesLargeTable).forEach(c -> findings.add(new LintFinding(c.script(), c.line(),
                     LintRule.TABLE_COPY.id(), LintSeverity.BLOCK, LintRule.TABLE_COPY.description() + " (table " + c.table() + ")", null, null)));
             if (dryRun) {
+                Optional<FerryException> check = firstScriptCheck(target, pendingScripts);
+                if (check.isPresent()) {
+                    return MigrationOutcome.refused(versionBefore, findings, check.get());
+                }
                 List<PlannedScript> plan = pending.stream().map(m -> new PlannedScript(version(m), m.getDescription(), m.getScript(),
                         scripts.read(m.getScript()).map(ScriptCatalog.Script::text).orElse("-- " + m.getType() + " migration " + m.getScript()),
                         nonEmpty(tableChanges.stream().filter(c -> c.script().equals(m.getScript())).toList()))).toList();
@@ -241,7 +246,9 @@ public class MigrationRunner {
                         e.getMigration().getType().name(), MigrationState.FAILED.name(), Instant.now(), null, null, null)
                         .withStatements(journal.ranNow(version(e.getMigration()))));
             }
-            FerryException failure = statement.isPresent() ? statementFailed(target, statement.get(), journal)
+            Optional<ScriptChecks.Failed> check = ScriptChecks.Failed.in(e);
+            FerryException failure = check.isPresent() ? checkFailed(target, check.get(), journal, applied.size() > 1)
+                    : statement.isPresent() ? statementFailed(target, statement.get(), journal)
                     : new FerryException(ErrorCode.MIGRATION_FAILED, script + " failed: " + FlywayResults.serverMessage(e)
                             + ". MySQL DDL is not transactional: statements before the failing one stay applied;"
                             + " fix the target and the script, then send a repair request.", script, Map.of("needsRepair", true), e);
@@ -310,6 +317,54 @@ public class MigrationRunner {
                     + "." + state + (nothingRan ? " Send the request again once the blocking transactions end." : ""), f.script(), details, f);
         }
         return new FerryException(ErrorCode.MIGRATION_FAILED, where + " failed: " + f.serverMessage() + "." + state, f.script(), details, f);
+    }
+
+    /**
+     * A dry run asks the first pending script's {@code -- ferry:check} assertions of the live target (the
+     * later scripts' checks depend on what the scripts before them do, so they are asked when they run).
+     */
+    private static Optional<FerryException> firstScriptCheck(TargetDatabase target, List<ScriptCatalog.Script> pending) {
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        ScriptCatalog.Script first = pending.get(0);
+        try (Connection c = target.connection()) {
+            ScriptChecks.verify(c, first.name(), null, ScriptChecks.of(first.text()), false);
+            return Optional.empty();
+        } catch (ScriptChecks.Failed f) {
+            return Optional.of(new FerryException(ErrorCode.CHECK_FAILED, RequestStatus.REJECTED, f.describe() + ". Nothing ran (dry run).",
+                    f.script(), f.details(), f));
+        } catch (SQLException e) {
+            throw FerryException.targetUnavailable("Lost the target while checking " + first.name(), e);
+        }
+    }
+
+    /**
+     * A check of a script that found rows. Before the script: nothing of it ran, so its failed row goes, and
+     * the request is REJECTED unless scripts before it ran in this run. After it: every statement ran and is
+     * recorded; once the data is right, the next migrate runs the check again and records the version.
+     */
+    private static FerryException checkFailed(TargetDatabase target, ScriptChecks.Failed f, ScriptProgress.Journal journal,
+            boolean earlierScriptsRan) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>(f.details());
+        if (!f.check().after()) {
+            afterTheChange("forget the failed history row of " + f.script() + " on " + target.name(), () -> {
+                try (Connection c = target.connection()) {
+                    MetadataLocks.forgetFailed(c, target.config().historyTable(), f.version());
+                } catch (SQLException e) {
+                    throw FerryException.targetUnavailable("Lost the target after a failed check", e);
+                }
+            });
+            String state = earlierScriptsRan ? " The scripts before it are applied; nothing of " + f.script() + " ran."
+                    : " Nothing ran; the target stays where it was.";
+            return new FerryException(ErrorCode.CHECK_FAILED, earlierScriptsRan ? RequestStatus.FAILED : RequestStatus.REJECTED,
+                    f.describe() + "." + state, f.script(), details, f);
+        }
+        details.put("statementsApplied", journal.applied(f.version()));
+        details.put("resumable", true);
+        return new FerryException(ErrorCode.CHECK_FAILED, RequestStatus.FAILED, f.describe() + ". Every statement of " + f.script()
+                + " ran and is recorded; the version is marked failed. Put the data right and send migrate again: Ferry runs the"
+                + " check again and records the version. Or repair with a reason.", f.script(), details, f);
     }
 
     /** "1-3 (lines 2, 5, 9)": which statements, and where they are. */

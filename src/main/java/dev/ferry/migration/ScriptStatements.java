@@ -73,11 +73,15 @@ final class ScriptStatements implements MigrationExecutor {
         }
         StatementJournal records = run.journal();
         List<SqlStatements.Statement> statements = SqlStatements.split(script.text());
+        List<ScriptChecks.Check> checks = ScriptChecks.of(script.text());
         List<StatementRun> done = records.applied(version);
         changedSinceRun(script.name(), statements, done).ifPresent(changed -> {
             throw new FlywayException(changed);
         });
         Optional<StatementJournal.InFlight> inFlight = records.inFlight(version).filter(f -> f.index() == done.size() + 1);
+        if (done.isEmpty() && inFlight.isEmpty()) {
+            ScriptChecks.verify(connection, script.name(), version, checks, false); // a resumed script was checked before it began
+        }
         ScriptProgress.ScriptStart start = startOf(connection);
         long session = start.session();
         String mark = start.mark();
@@ -104,6 +108,7 @@ final class ScriptStatements implements MigrationExecutor {
             }
             records.record(version, script.name(), ran, mark);
         }
+        ScriptChecks.verify(connection, script.name(), version, checks, true);
     }
 
     private ScriptProgress.ScriptStart startOf(Connection connection) {

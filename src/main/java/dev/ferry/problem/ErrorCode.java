@@ -42,7 +42,9 @@ public enum ErrorCode {
     TOO_MANY_STREAMS(429, null, "Too many event streams are open; close one or try again later"),
     DDL_LOCK_TIMEOUT(503, RequestStatus.FAILED, "A statement did not get its table's metadata lock within the retries"),
     TABLE_COPY_REQUIRED(409, RequestStatus.REJECTED, "A statement would copy a large table and no online schema-change tool is enabled"),
-    SCHEMA_DRIFT(409, RequestStatus.REJECTED, "The live schema differs from what the target's history produces");
+    SCHEMA_DRIFT(409, RequestStatus.REJECTED, "The live schema differs from what the target's history produces"),
+    /** REJECTED when a check before a script found rows; FAILED when one after it did (the script ran). */
+    CHECK_FAILED(409, RequestStatus.REJECTED, "A script's -- ferry:check assertion found rows");
 
     private final int httpStatus;
     private final RequestStatus resultStatus;

@@ -2,6 +2,8 @@ package dev.ferry.problem;
 
 import java.util.Map;
 
+import dev.ferry.RequestStatus;
+
 /** A failure with a stable {@link ErrorCode}; becomes a result's {@code error} or a problem+json answer. */
 public class FerryException extends RuntimeException {
 
@@ -10,16 +12,29 @@ public class FerryException extends RuntimeException {
     private final ErrorCode code;
     private final String migration;
     private final Map<String, Object> details;
+    private final RequestStatus status;
 
     public FerryException(ErrorCode code, String message) {
         this(code, message, null, Map.of(), null);
     }
 
     public FerryException(ErrorCode code, String message, String migration, Map<String, Object> details, Throwable cause) {
+        this(code, null, message, migration, details, cause);
+    }
+
+    /** With a result status other than the code's own (a check that failed after its script ran: FAILED, not REJECTED). */
+    public FerryException(ErrorCode code, RequestStatus status, String message, String migration, Map<String, Object> details,
+            Throwable cause) {
         super(message, cause);
         this.code = code;
+        this.status = status;
         this.migration = migration;
         this.details = details == null ? Map.of() : details;
+    }
+
+    /** The status of a result that ends with this failure. */
+    public RequestStatus status() {
+        return status != null ? status : code.resultStatus();
     }
 
     /**

@@ -110,7 +110,7 @@ public class RequestRunner {
         MigrationResult.ErrorInfo error = failure == null ? null
                 : new MigrationResult.ErrorInfo(failure.code().name(), failure.getMessage(), failure.migration(),
                         failure.details().isEmpty() ? null : failure.details());
-        dev.ferry.RequestStatus status = failure == null ? dev.ferry.RequestStatus.SUCCEEDED : failure.code().resultStatus();
+        dev.ferry.RequestStatus status = failure == null ? dev.ferry.RequestStatus.SUCCEEDED : failure.status();
         return new MigrationResult(request.requestId(), request.action(), request.target(), status, false, receivedAt, startedAt,
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
                 outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(),

@@ -130,6 +130,10 @@ public class SandboxValidator {
                 try {
                     access.flyway(toVersion).migrate();
                 } catch (FlywayException e) {
+                    Optional<FerryException> check = FlywayResults.checkFailed(e, "in the sandbox", Map.of("sandbox", sandbox));
+                    if (check.isPresent()) {
+                        return new Outcome(null, check.get());
+                    }
                     String script = e instanceof FlywayMigrateException m && m.getMigration() != null ? m.getMigration().getScript() : null;
                     return new Outcome(null, new FerryException(ErrorCode.VALIDATION_FAILED, "A pending script failed in the sandbox: "
                             + (script == null ? "" : script + ": ") + FlywayResults.serverMessage(e), script, Map.of("sandbox", sandbox), e));
