@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -26,6 +28,7 @@ import dev.ferry.validation.SchemaSnapshot;
 import dev.ferry.validation.ScriptedSchema;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Compares a target's live schema with the schema its applied scripts produce. The expected schema is
@@ -76,20 +79,33 @@ public class DriftDetector {
                     .collect(Collectors.joining(","));
             SchemaSnapshot want = expected.get(key);
             boolean cached = want != null;
-            if (!cached) {
+            SchemaSnapshot live;
+            if (cached) {
+                live = live(target);
+            } else {
+                // The live schema is read on its own connection while the sandbox is built.
+                CompletableFuture<SchemaSnapshot> reading = CompletableFuture.supplyAsync(() -> live(target),
+                        Infrastructure.getDefaultWorkerPool());
                 want = ScriptedSchema.of(target, Optional.of(version));
                 expected.put(key, want);
-            }
-            SchemaSnapshot live;
-            try (Connection connection = target.connection()) {
-                live = SchemaSnapshot.read(connection, connection.getCatalog(), target.config().historyTable(), false);
-            } catch (SQLException e) {
-                throw FerryException.targetUnavailable("Cannot read the live schema of " + targetName, e);
+                try {
+                    live = reading.join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException failure ? failure : e;
+                }
             }
             List<Difference> differences = SchemaComparison.between(want, live, ignored(target));
             gauge(targetName).set(differences.size());
             return new DriftReport(targetName, history.versionAfter(), differences.isEmpty(), differences.size(), differences, Instant.now(),
                     cached);
+        }
+    }
+
+    private static SchemaSnapshot live(TargetDatabase target) {
+        try (Connection connection = target.connection()) {
+            return SchemaSnapshot.read(connection, connection.getCatalog(), target.config().historyTable(), false);
+        } catch (SQLException e) {
+            throw FerryException.targetUnavailable("Cannot read the live schema of " + target.name(), e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,8 @@ class DriftBenchmark {
     /** One drift check over REST; {@code warm} false first drops the cached expected schema by changing nothing but the key. */
     private static double check(boolean warm) throws Exception {
         if (!warm) {
+            // The previous cold check's sandbox is dropped after its answer; the next one is timed on a quiet server.
+            Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> sandboxes() == 0);
             // A new checksum set (a comment added to the last script) makes the cache miss, so the sandbox is built again.
             Path last = SCRIPTS.resolve("V" + TABLES + "__drift_table_" + TABLES + ".sql");
             Files.writeString(last, Files.readString(last) + "-- touched " + UUID.randomUUID() + "\n");
@@ -85,6 +88,14 @@ class DriftBenchmark {
         double elapsed = (System.nanoTime() - start) / 1e6;
         assertThat(body).contains("\"clean\":true");
         return elapsed;
+    }
+
+    private static int sandboxes() throws SQLException {
+        try (java.sql.Connection c = TestInfrastructure.connect(""); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE 'ferry\\_sbx\\_%'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     /** The manual routine: dump both schemas without data and compare the dumps line by line. */
