@@ -42,7 +42,8 @@ public final class TestInfrastructure {
     /** A target's test setup: its schema dropped and created empty, its script folder emptied (created if missing). */
     public static void freshTarget(String schema, java.nio.file.Path folder) throws SQLException, java.io.IOException {
         execute("", "DROP DATABASE IF EXISTS " + schema);
-        execute("", "CREATE DATABASE " + schema);
+        // A target's own pool (createDatabaseIfNotExist, a scheduled drift check) may create it again, empty, in between.
+        execute("", "CREATE DATABASE IF NOT EXISTS " + schema);
         java.nio.file.Files.createDirectories(folder);
         try (var files = java.nio.file.Files.list(folder)) {
             for (java.nio.file.Path file : files.toList()) {
