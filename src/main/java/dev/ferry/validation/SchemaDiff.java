@@ -10,7 +10,7 @@ import java.util.Objects;
  * What turns the schema the scripts produce ({@code current}) into the reference ({@code desired}),
  * as a draft forward script and the undo script that turns it back.
  */
-final class SchemaDiff {
+public final class SchemaDiff {
 
     private final List<String> forward = new ArrayList<>();
     private final List<String> undo = new ArrayList<>();
@@ -19,9 +19,9 @@ final class SchemaDiff {
     }
 
     /** Forward and undo statements, each list in the order it must run. */
-    record Scripts(List<String> forward, List<String> undo) {
+    public record Scripts(List<String> forward, List<String> undo) {
 
-        boolean isEmpty() {
+        public boolean isEmpty() {
             return forward.isEmpty();
         }
 
@@ -31,7 +31,7 @@ final class SchemaDiff {
         }
     }
 
-    static Scripts between(SchemaSnapshot current, SchemaSnapshot desired) {
+    public static Scripts between(SchemaSnapshot current, SchemaSnapshot desired) {
         SchemaDiff diff = new SchemaDiff();
         List<String> createTables = new ArrayList<>();
         List<String> dropTablesUndo = new ArrayList<>();

@@ -56,6 +56,11 @@ public final class ScriptedSchema {
         }
     }
 
+    /** Every script's schema with each table's CREATE statement (what {@code generate} diffs against a reference). */
+    public static SchemaSnapshot withCreateStatements(TargetDatabase target, Connection connection) throws SQLException {
+        return of(target, Optional.empty(), connection, true);
+    }
+
     /** {@code createStatements}: whether the snapshot keeps each table's CREATE statement (generate needs them). */
     static SchemaSnapshot of(TargetDatabase target, Optional<String> version, Connection connection, boolean createStatements)
             throws SQLException {

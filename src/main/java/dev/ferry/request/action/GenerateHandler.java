@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.request.Action;
 import dev.ferry.request.MigrationRequest;
-import dev.ferry.validation.ScriptGenerator;
+import dev.ferry.generate.ScriptGenerator;
 
 /** {@code generate}: draft V and U scripts from a reference schema. */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package dev.ferry.validation;
+package dev.ferry.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.TestInfrastructure;
 import dev.ferry.support.Tags;
+import dev.ferry.validation.SchemaDiff;
+import dev.ferry.validation.SchemaSnapshot;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** generate: draft scripts that, applied, leave no difference, and whose undo restores the original. */

@@ -1,4 +1,4 @@
-package dev.ferry.validation;
+package dev.ferry.generate;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jboss.logging.Logger;
 
+import dev.ferry.validation.SchemaDiff;
+import dev.ferry.validation.SchemaSnapshot;
+import dev.ferry.validation.ScriptedSchema;
+import dev.ferry.validation.ValidationConfig;
 import dev.ferry.migration.TargetRegistry;
 import dev.ferry.migration.PlannedScript;
 import dev.ferry.migration.TargetDatabase;
@@ -60,7 +64,7 @@ public class ScriptGenerator {
         }
         try (Connection connection = target.connection()) {
             requireSchema(connection, reference);
-            SchemaSnapshot scripted = ScriptedSchema.of(target, Optional.empty(), connection, true);
+            SchemaSnapshot scripted = ScriptedSchema.withCreateStatements(target, connection);
             SchemaDiff.Scripts diff = SchemaDiff.between(scripted, SchemaSnapshot.read(connection, reference, target.config().historyTable()));
             if (diff.isEmpty()) {
                 return List.of(new PlannedScript(null, "no differences: the scripts already produce " + reference, null, ""));
