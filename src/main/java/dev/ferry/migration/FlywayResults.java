@@ -74,7 +74,7 @@ public final class FlywayResults {
      * was a script's {@code -- ferry:check} assertion.
      */
     public static Optional<FerryException> checkFailed(Throwable e, String where, Map<String, Object> context) {
-        return ScriptChecks.Failed.in(e).map(f -> {
+        return cause(e, ScriptChecks.Failed.class).map(f -> {
             Map<String, Object> details = new java.util.LinkedHashMap<>(f.details());
             details.putAll(context);
             return new FerryException(ErrorCode.CHECK_FAILED, RequestStatus.FAILED, f.describe() + " " + where, f.script(), details, f);
@@ -83,12 +83,17 @@ public final class FlywayResults {
 
     /** The database server's own words, without Flyway's multi-line report around them. */
     public static String serverMessage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return sql.getMessage();
+        return cause(e, SQLException.class).map(SQLException::getMessage).orElse(e.getMessage());
+    }
+
+    /** The first failure of that type in {@code e}'s chain of causes, however Flyway or Mutiny wrapped it. */
+    static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
             }
         }
-        return e.getMessage();
+        return Optional.empty();
     }
 
     private static String fileName(String path) {

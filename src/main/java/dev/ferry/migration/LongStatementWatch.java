@@ -50,7 +50,7 @@ final class LongStatementWatch implements AutoCloseable {
             if (watcher == null) {
                 watcher = run.watcher().get();
             }
-            boolean mariadb = watcher.getMetaData().getDatabaseProductVersion().toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+            boolean mariadb = OnlineDdl.mariadb(watcher);
             try (PreparedStatement ps = watcher.prepareStatement(mariadb
                     ? "SELECT STATE, PROGRESS, STAGE, MAX_STAGE FROM information_schema.PROCESSLIST WHERE ID = ?"
                     : "SELECT STATE, NULL, NULL, NULL FROM information_schema.PROCESSLIST WHERE ID = ?")) {

@@ -288,13 +288,7 @@ public class MigrationRunner {
         List<StatementRun> ran = journal.applied(f.version());
         boolean nothingRan = ran.isEmpty();
         if (nothingRan) {
-            afterTheChange("forget the failed history row of " + f.script() + " on " + target.name(), () -> {
-                try (Connection c = target.connection()) {
-                    MetadataLocks.forgetFailed(c, target.config().historyTable(), f.version());
-                } catch (SQLException e) {
-                    throw FerryException.targetUnavailable("Lost the target after a failed statement", e);
-                }
-            });
+            forgetFailedRow(target, f.script(), f.version());
         }
         String where = f.script() + " statement " + f.index() + " (line " + f.line() + ": " + f.statement() + ")";
         String state = nothingRan ? " Nothing of " + f.script() + " ran; the target stays at the version before it."
@@ -348,13 +342,7 @@ public class MigrationRunner {
             boolean earlierScriptsRan) {
         Map<String, Object> details = new java.util.LinkedHashMap<>(f.details());
         if (!f.check().after()) {
-            afterTheChange("forget the failed history row of " + f.script() + " on " + target.name(), () -> {
-                try (Connection c = target.connection()) {
-                    MetadataLocks.forgetFailed(c, target.config().historyTable(), f.version());
-                } catch (SQLException e) {
-                    throw FerryException.targetUnavailable("Lost the target after a failed check", e);
-                }
-            });
+            forgetFailedRow(target, f.script(), f.version());
             String state = earlierScriptsRan ? " The scripts before it are applied; nothing of " + f.script() + " ran."
                     : " Nothing ran; the target stays where it was.";
             return new FerryException(ErrorCode.CHECK_FAILED, earlierScriptsRan ? RequestStatus.FAILED : RequestStatus.REJECTED,
@@ -365,6 +353,17 @@ public class MigrationRunner {
         return new FerryException(ErrorCode.CHECK_FAILED, RequestStatus.FAILED, f.describe() + ". Every statement of " + f.script()
                 + " ran and is recorded; the version is marked failed. Put the data right and send migrate again: Ferry runs the"
                 + " check again and records the version. Or repair with a reason.", f.script(), details, f);
+    }
+
+    /** Removes the failed history row Flyway wrote for a script none of whose statements ran. */
+    private static void forgetFailedRow(TargetDatabase target, String script, String version) {
+        afterTheChange("forget the failed history row of " + script + " on " + target.name(), () -> {
+            try (Connection c = target.connection()) {
+                MetadataLocks.forgetFailed(c, target.config().historyTable(), version);
+            } catch (SQLException e) {
+                throw FerryException.targetUnavailable("Lost the target after " + script + " did not run", e);
+            }
+        });
     }
 
     /** "1-3 (lines 2, 5, 9)": which statements, and where they are. */

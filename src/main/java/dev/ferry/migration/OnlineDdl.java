@@ -146,12 +146,7 @@ final class OnlineDdl {
                     .await().indefinitely();
         } catch (RuntimeException e) {
             // the last refusal, however Mutiny wraps a retry that ran out of time
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof SQLException refused) {
-                    throw refused;
-                }
-            }
-            throw e;
+            throw FlywayResults.cause(e, SQLException.class).orElseThrow(() -> e);
         }
     }
 

@@ -120,12 +120,7 @@ final class ScriptChecks {
         }
 
         static Optional<Failed> in(Throwable e) {
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof Failed failed) {
-                    return Optional.of(failed);
-                }
-            }
-            return Optional.empty();
+            return FlywayResults.cause(e, Failed.class);
         }
 
         String script() {

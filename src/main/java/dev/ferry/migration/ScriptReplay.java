@@ -71,7 +71,7 @@ public final class ScriptReplay {
             }
             runSpread(target, schema, connections, byTable);
         } catch (SQLException e) {
-            throw FerryException.targetUnavailable("Lost the target while replaying its scripts on a scratch schema", e);
+            throw lost(e);
         } finally {
             connections.forEach(ScriptReplay::closeQuietly);
         }
@@ -153,15 +153,19 @@ public final class ScriptReplay {
                     statement.execute(step.statement().sql());
                 } catch (SQLException e) {
                     if (dev.ferry.Transient.is(e)) {
-                        throw FerryException.targetUnavailable("Lost the target while replaying its scripts on a scratch schema", e);
+                        throw lost(e);
                     }
                     throw new FerryException(ErrorCode.MIGRATION_FAILED, step.script() + " does not apply to an empty schema: line "
                             + step.statement().line() + ": " + e.getMessage(), step.script(), Map.of("line", step.statement().line()), e);
                 }
             }
         } catch (SQLException e) {
-            throw FerryException.targetUnavailable("Lost the target while replaying its scripts on a scratch schema", e);
+            throw lost(e);
         }
+    }
+
+    private static FerryException lost(SQLException e) {
+        return FerryException.targetUnavailable("Lost the target while replaying its scripts on a scratch schema", e);
     }
 
     private static String sqlOf(Step step) {

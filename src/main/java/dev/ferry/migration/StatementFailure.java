@@ -51,12 +51,7 @@ final class StatementFailure extends FlywayException {
 
     /** The statement failure behind a Flyway exception, if a V script's statement is what failed. */
     static Optional<StatementFailure> in(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StatementFailure failure) {
-                return Optional.of(failure);
-            }
-        }
-        return Optional.empty();
+        return FlywayResults.cause(e, StatementFailure.class);
     }
 
     String script() {

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +18,7 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import dev.ferry.RequestStatus;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.drift.DriftReport;
 import dev.ferry.migration.MigrationOutcome;
@@ -110,11 +112,11 @@ public class RequestRunner {
         MigrationResult.ErrorInfo error = failure == null ? null
                 : new MigrationResult.ErrorInfo(failure.code().name(), failure.getMessage(), failure.migration(),
                         failure.details().isEmpty() ? null : failure.details());
-        dev.ferry.RequestStatus status = failure == null ? dev.ferry.RequestStatus.SUCCEEDED : failure.status();
+        RequestStatus status = failure == null ? RequestStatus.SUCCEEDED : failure.status();
         return new MigrationResult(request.requestId(), request.action(), request.target(), status, false, receivedAt, startedAt,
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
-                outcome.migrations() == null ? java.util.List.of() : outcome.migrations(), outcome.plan(),
-                outcome.lint() == null ? java.util.List.of() : outcome.lint(),
+                outcome.migrations() == null ? List.of() : outcome.migrations(), outcome.plan(),
+                outcome.lint() == null ? List.of() : outcome.lint(),
                 validationReport, backfillReport, driftReport, error, instance);
     }
 

@@ -56,19 +56,13 @@ public final class ScriptedSchema {
         }
     }
 
-    /** Every script's schema with each table's CREATE statement (what {@code generate} diffs against a reference). */
+    /**
+     * Every script's schema with each table's CREATE statement (what {@code generate} diffs against a
+     * reference), in a sandbox over the caller's connection that is dropped before this returns.
+     */
     public static SchemaSnapshot withCreateStatements(TargetDatabase target, Connection connection) throws SQLException {
-        return of(target, Optional.empty(), connection, true);
-    }
-
-    /** {@code createStatements}: whether the snapshot keeps each table's CREATE statement (generate needs them). */
-    static SchemaSnapshot of(TargetDatabase target, Optional<String> version, Connection connection, boolean createStatements)
-            throws SQLException {
-        if (version.isPresent() && version.get().equals("none")) {
-            return new SchemaSnapshot("none", new TreeMap<>());
-        }
         try (Sandbox sandbox = Sandbox.create(connection, target.name())) {
-            return build(target, version, connection, sandbox, createStatements);
+            return build(target, Optional.empty(), connection, sandbox, true);
         }
     }
 

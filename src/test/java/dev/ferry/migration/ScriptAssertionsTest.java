@@ -45,10 +45,8 @@ class ScriptAssertionsTest {
 
     @Test
     void aCheckBeforeAScriptRefusesItOnTheRowsItFindsAndLetsItRunOnceTheyAreGone() throws Exception {
-        TestInfrastructure.freshTarget(SCHEMA, FOLDER);
-        Files.writeString(FOLDER.resolve("V1__accounts.sql"), "CREATE TABLE account (id INT PRIMARY KEY, email VARCHAR(80));\n"
+        accountsMigrated("CREATE TABLE account (id INT PRIMARY KEY, email VARCHAR(80));\n"
                 + "INSERT INTO account VALUES (1, 'ann@example.org'), (2, 'bob@example.org'), (3, 'ann@example.org');\n");
-        assertThat(send("migrate", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
         Files.writeString(FOLDER.resolve("V2__unique_email.sql"), "-- no two accounts may share an email before the key is added\n"
                 + "-- ferry:check SELECT email, COUNT(*) AS n FROM account GROUP BY email HAVING COUNT(*) > 1;\n"
                 + "ALTER TABLE account ADD UNIQUE KEY ux_account_email (email);\n");
@@ -77,10 +75,8 @@ class ScriptAssertionsTest {
 
     @Test
     void aCheckAfterAScriptFailsItWithTheRowsAndTheNextMigrateChecksAgainWithoutRunningItTwice() throws Exception {
-        TestInfrastructure.freshTarget(SCHEMA, FOLDER);
-        Files.writeString(FOLDER.resolve("V1__accounts.sql"), "CREATE TABLE account (id INT PRIMARY KEY, email VARCHAR(80), verified INT);\n"
+        accountsMigrated("CREATE TABLE account (id INT PRIMARY KEY, email VARCHAR(80), verified INT);\n"
                 + "INSERT INTO account VALUES (1, 'ann@example.org', 0), (2, NULL, 0);\n");
-        assertThat(send("migrate", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
         // The script marks every account verified; afterwards, no verified account may lack an email.
         Files.writeString(FOLDER.resolve("V2__verify.sql"), "UPDATE account SET verified = verified + 1 WHERE id > 0;\n"
                 + "-- ferry:check-after SELECT id FROM account WHERE verified > 0 AND email IS NULL\n");
@@ -111,6 +107,13 @@ class ScriptAssertionsTest {
         assertThat(refused.path("error").path("code").asText()).isEqualTo("CHECK_FAILED");
         assertThat(refused.path("error").path("message").asText()).contains("cannot run");
         assertThat(history()).isEmpty();
+    }
+
+    /** A fresh target at version 1, which creates and fills the account table. */
+    private void accountsMigrated(String v1) throws Exception {
+        TestInfrastructure.freshTarget(SCHEMA, FOLDER);
+        Files.writeString(FOLDER.resolve("V1__accounts.sql"), v1);
+        assertThat(send("migrate", Map.of()).path("status").asText()).isEqualTo("SUCCEEDED");
     }
 
     private JsonNode send(String action, Map<String, Object> extra) {
