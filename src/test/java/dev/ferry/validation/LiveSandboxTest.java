@@ -71,6 +71,12 @@ class LiveSandboxTest {
     }
 
     @Test
+    void aScriptAddingAForeignKeyOverTheCopiedRowsValidates() throws Exception {
+        JsonNode result = validate("ALTER TABLE child ADD CONSTRAINT fk_child_parent_again FOREIGN KEY (parent_id) REFERENCES parent (id);\n");
+        assertThat(result.path("status").asText()).as(result.path("error").path("message").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void aScriptBreakingAForeignKeyFailsInTheSandboxAndTheLiveTargetIsUntouched() throws Exception {
         String before = fingerprint();
         JsonNode result = validate("INSERT INTO child (id, parent_id) VALUES (12, 99);\n");
