@@ -25,6 +25,37 @@ public final class Identifiers {
         return quote(schema) + "." + quote(name);
     }
 
+    /**
+     * A name as a script writes it, without its quotes: {@code `a``b`} becomes {@code a`b}, {@code "a"}
+     * becomes {@code a}, a qualified {@code `s`.`t`} becomes {@code s.t}.
+     */
+    public static String unquote(String name) {
+        if (name == null) {
+            return null;
+        }
+        StringBuilder plain = new StringBuilder(name.length());
+        char open = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (open == 0 && (c == '`' || c == '"')) {
+                open = c;
+            } else if (c == open && i + 1 < name.length() && name.charAt(i + 1) == open) {
+                plain.append(c);
+                i++;
+            } else if (c == open) {
+                open = 0;
+            } else {
+                plain.append(c);
+            }
+        }
+        return plain.toString();
+    }
+
+    /** A table or column name as the server compares it here: unquoted, case-insensitive. */
+    public static String key(String name) {
+        return unquote(name).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** A comma-separated list of quoted identifiers, in the given order. */
     public static String quoteAll(Collection<String> names) {
         return names.stream().map(Identifiers::quote).collect(Collectors.joining(", "));

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.ferry.Identifiers;
 import dev.ferry.problem.FerryException;
+import dev.ferry.sql.SqlStatements;
 
 /**
  * Which algorithm each table change of a run would use, found before anything runs: the server decides

@@ -5,6 +5,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.ferry.Identifiers;
+import dev.ferry.sql.SqlStatements;
+
 /** The tables ({@code table}) and columns ({@code table.column}) a forward script creates, as its undo script may remove them. */
 final class CreatedObjects {
 
@@ -23,15 +26,15 @@ final class CreatedObjects {
             String sql = SqlStatements.withoutComments(statement.sql());
             Matcher m = CREATE_TABLE.matcher(sql);
             if (m.find()) {
-                created.add(ScriptLinter.nameKey(m.group(1)));
+                created.add(Identifiers.key(m.group(1)));
                 continue;
             }
             m = ALTER_TABLE.matcher(sql);
             if (m.find()) {
-                String table = ScriptLinter.nameKey(m.group(1));
+                String table = Identifiers.key(m.group(1));
                 Matcher add = ADD_COLUMN.matcher(m.group(2));
                 while (add.find()) {
-                    created.add(table + "." + ScriptLinter.nameKey(add.group(1)));
+                    created.add(table + "." + Identifiers.key(add.group(1)));
                 }
             }
         }

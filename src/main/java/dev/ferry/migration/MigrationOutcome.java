@@ -2,6 +2,7 @@ package dev.ferry.migration;
 
 import java.util.List;
 
+import dev.ferry.lint.LintFinding;
 import dev.ferry.problem.FerryException;
 
 /**

@@ -28,8 +28,13 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
 import dev.ferry.RequestStatus;
 import dev.ferry.Transient;
+import dev.ferry.lint.LintFinding;
+import dev.ferry.lint.LintRefusal;
+import dev.ferry.lint.LintRule;
+import dev.ferry.lint.LintSeverity;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
+import dev.ferry.sql.SqlStatements;
 
 /** Runs Flyway commands against a target: migrate (or plan it), info, repair, and post-crash inspection. */
 @ApplicationScoped
@@ -133,7 +138,7 @@ public class MigrationRunner {
                             new ScriptRun(StatementJournal.NONE, ddlProgress, null, force, true), lock);
                 }
             }
-            List<LintFinding> findings = new ArrayList<>(lint(target, pendingScripts));
+            List<LintFinding> findings = new ArrayList<>(target.lint(pendingScripts, Map.of()));
             findings.addAll(validationGate(target, pending));
             // A real run needs to know only about copies of large tables; a dry run shows every table change's algorithm.
             List<PlannedStatement> tableChanges = AlterProbe.plan(target, pendingScripts, dryRun);
@@ -150,7 +155,7 @@ public class MigrationRunner {
                 return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
             }
             boolean halfApplied = !journal.versions().isEmpty() || Arrays.stream(history.applied()).anyMatch(m -> m.getState().isFailed());
-            Optional<FerryException> refusal = guardRefusal(target, force, halfApplied, findings).or(() -> refusal(findings, force))
+            Optional<FerryException> refusal = guardRefusal(target, force, halfApplied, findings).or(() -> LintRefusal.of(findings, force))
                     .or(() -> tableCopies(tableChanges, force));
             if (refusal.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, findings, refusal.get());
@@ -434,46 +439,6 @@ public class MigrationRunner {
         return new MigrationOutcome(null, current, touched, null, List.of(), failure);
     }
 
-    /** Blocking findings refuse the change unless forced; the gate's findings carry their own code. */
-    static Optional<FerryException> refusal(List<LintFinding> findings, boolean force) {
-        // Copies of large tables (tableCopies) and drift (guardRefusal) have their own codes.
-        List<LintFinding> blocking = findings.stream().filter(LintFinding::blocks).filter(f -> !f.rule().equals(LintRule.TABLE_COPY.id())
-                && !f.rule().equals(LintRule.SCHEMA_DRIFT.id())).toList();
-        if (blocking.isEmpty() || force) {
-            return Optional.empty();
-        }
-        boolean onlyGate = blocking.stream().allMatch(f -> f.rule().equals(LintRule.NOT_VALIDATED.id()));
-        String where = blocking.stream().map(f -> f.script() + ":" + f.line() + " " + f.rule()).distinct().toList().toString();
-        return Optional.of(onlyGate
-                ? new FerryException(ErrorCode.NOT_VALIDATED, "Scripts have not passed validate with their current checksum: " + where
-                        + ". Run validate, or send force: true.")
-                : new FerryException(ErrorCode.LINT_BLOCKED, "Blocking lint findings: " + where
-                        + ". Waive a rule in the script with '-- ferry:allow <rule> <reason>', or send force: true."));
-    }
-
-    static List<LintFinding> lint(TargetDatabase target, List<ScriptCatalog.Script> scripts) {
-        return lint(target, scripts, Map.of());
-    }
-
-    /**
-     * The findings of scripts that run one after the other: each statement is judged against the
-     * target as the statements before it leave it. {@code purposes} names, per script, what it exists
-     * to remove (an undo script's own V script's tables and columns).
-     */
-    static List<LintFinding> lint(TargetDatabase target, List<ScriptCatalog.Script> scripts, Map<String, java.util.Set<String>> purposes) {
-        if (scripts.isEmpty()) {
-            return List.of();
-        }
-        try (Connection connection = target.connection()) {
-            BatchFacts facts = new BatchFacts(ScriptLinter.liveFacts(connection));
-            List<LintFinding> findings = new ArrayList<>();
-            scripts.forEach(s -> findings.addAll(target.linter().lint(s.name(), s.text(), facts,
-                    purposes.getOrDefault(s.name(), java.util.Set.of()))));
-            return findings;
-        } catch (SQLException e) {
-            throw FerryException.targetUnavailable("Cannot read the target for lint", e);
-        }
-    }
 
     private List<LintFinding> validationGate(TargetDatabase target, List<MigrationInfo> pending) {
         if (!target.config().validationGate()) {

@@ -13,8 +13,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.ferry.Identifiers;
 import io.smallrye.mutiny.Uni;
+
+import dev.ferry.Identifiers;
+import dev.ferry.sql.SqlStatements;
 
 /**
  * The cheapest way the server can make a table change: each {@code ALTER TABLE} (and {@code CREATE} /
@@ -72,12 +74,12 @@ final class OnlineDdl {
         }
         Matcher alter = ALTER_TABLE.matcher(sql);
         if (alter.matches()) {
-            String table = unquote(alter.group(2) != null ? alter.group(2) : alter.group(1));
+            String table = Identifiers.unquote(alter.group(2) != null ? alter.group(2) : alter.group(1));
             return Optional.of(new Change(table, sql, true, alter.group(3).strip()));
         }
         Matcher index = INDEX.matcher(sql);
         if (index.matches()) {
-            String table = unquote(index.group(3) != null ? index.group(3) : index.group(2));
+            String table = Identifiers.unquote(index.group(3) != null ? index.group(3) : index.group(2));
             if (sql.regionMatches(true, 0, "DROP", 0, 4)) {
                 // DROP INDEX takes no algorithm clause on MariaDB: the same change as an ALTER TABLE does.
                 String spec = "DROP INDEX " + index.group(1);
@@ -176,7 +178,4 @@ final class OnlineDdl {
         }
     }
 
-    private static String unquote(String name) {
-        return name.startsWith("`") ? name.substring(1, name.length() - 1).replace("``", "`") : name;
-    }
 }

@@ -15,11 +15,12 @@ import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.flywaydb.core.api.MigrationVersion;
 
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import dev.ferry.sql.SqlStatements;
 
 /**
  * Replays a target's V scripts, as they are now, on a throw-away schema of its server: every statement

@@ -10,12 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import io.smallrye.mutiny.Uni;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.executor.Context;
 import org.flywaydb.core.api.executor.MigrationExecutor;
 import org.flywaydb.core.internal.jdbc.Results;
 
-import io.smallrye.mutiny.Uni;
+import dev.ferry.sql.SqlStatements;
 
 /**
  * Runs one V script for Flyway, statement by statement on Flyway's connection (autocommit: MySQL DDL

@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 
 import org.flywaydb.core.api.FlywayException;
 
+import dev.ferry.sql.SqlStatements;
+
 /**
  * A statement of a V script that did not run: which one (position, line, text), whether it was waiting
  * for a metadata lock (then on which table, after how many tries, behind which sessions), and the

@@ -2,8 +2,9 @@ package dev.ferry.migration;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import dev.ferry.sql.SqlStatements;
 
 /**
  * One statement of a script as it ran: its 1-based position and line, how it starts, the algorithm the

@@ -2,12 +2,19 @@ package dev.ferry.migration;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 
+import dev.ferry.lint.LintFinding;
+import dev.ferry.lint.LintRule;
+import dev.ferry.lint.LintSeverity;
+import dev.ferry.lint.ScriptLinter;
 import dev.ferry.problem.FerryException;
 
 /** A configured target: its connection pool, its scripts, and Flyway set up over both. */
@@ -137,8 +144,17 @@ public final class TargetDatabase implements AutoCloseable {
     }
 
     /** The lint configured for this target: per-rule severities over the defaults. */
-    ScriptLinter linter() {
-        return linter;
+    /** The lint findings of {@code scripts} run in order on this target (see {@link ScriptLinter#lint(List, ScriptLinter.TargetFacts, Map)}). */
+    List<LintFinding> lint(List<ScriptCatalog.Script> scripts, Map<String, Set<String>> purposes) {
+        if (scripts.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = connection()) {
+            return linter.lint(scripts.stream().map(s -> new ScriptLinter.Source(s.name(), s.text())).toList(), ScriptLinter.liveFacts(connection),
+                    purposes);
+        } catch (SQLException e) {
+            throw FerryException.targetUnavailable("Cannot read the target for lint", e);
+        }
     }
 
     /** Flyway set to baseline at {@code version}, for adopting a database migrated by another tool. */

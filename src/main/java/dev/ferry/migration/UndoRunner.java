@@ -22,6 +22,10 @@ import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 
 import dev.ferry.Identifiers;
+import dev.ferry.lint.LintFinding;
+import dev.ferry.lint.LintRefusal;
+import dev.ferry.lint.LintRule;
+import dev.ferry.lint.LintSeverity;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 
@@ -66,7 +70,7 @@ public class UndoRunner {
                 return MigrationOutcome.refused(versionBefore, List.of(), e);
             }
 
-            List<LintFinding> findings = new ArrayList<>(MigrationRunner.lint(target, undoScripts, purposes(target, chain, undoScripts)));
+            List<LintFinding> findings = new ArrayList<>(target.lint(undoScripts, purposes(target, chain, undoScripts)));
             findings.addAll(changedSinceApplied(target, chain, undoScripts));
             if (dryRun) {
                 List<PlannedScript> plan = new ArrayList<>();
@@ -77,7 +81,7 @@ public class UndoRunner {
                 return new MigrationOutcome(versionBefore, versionBefore, List.of(), plan, findings, null);
             }
             Optional<FerryException> refusal = migrations.guardRefusal(target, force, false, findings)
-                    .or(() -> MigrationRunner.refusal(findings, force));
+                    .or(() -> LintRefusal.of(findings, force));
             if (refusal.isPresent()) {
                 return MigrationOutcome.refused(versionBefore, findings, refusal.get());
             }

@@ -6,6 +6,8 @@ import java.sql.Statement;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 
+import dev.ferry.sql.SqlStatements;
+
 /**
  * The undo of one version, as a revert (live) and the sandbox round trip both run it: a
  * {@code U<version>__*.sql} statement by statement, or a Java {@link UndoMigration}.

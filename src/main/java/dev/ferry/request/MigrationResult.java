@@ -4,14 +4,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.ferry.RequestStatus;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.drift.DriftReport;
+import dev.ferry.lint.LintFinding;
 import dev.ferry.migration.AppliedMigration;
-import dev.ferry.migration.LintFinding;
 import dev.ferry.migration.PlannedScript;
 import dev.ferry.validation.ValidationReport;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The one outcome of a request, published on {@code migration-results} keyed by requestId. */
 @RegisterForReflection

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ferry.RequestStatus;
-import dev.ferry.migration.LintFinding;
-import dev.ferry.migration.LintSeverity;
 import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertKind;
+import dev.ferry.lint.LintFinding;
+import dev.ferry.lint.LintSeverity;
 import dev.ferry.problem.ErrorCode;
 
 /** Decides which results deserve an alert: failures (critical), forced runs past a block and backfills leaving users unlinked (warning). */

@@ -1,6 +1,5 @@
 package dev.ferry.validation;
 
-import dev.ferry.Identifiers;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -31,24 +30,25 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.scheduler.Scheduled;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.jboss.logging.Logger;
 
+import dev.ferry.Identifiers;
 import dev.ferry.Transient;
 import dev.ferry.migration.FlywayResults;
-import dev.ferry.migration.SchemaReferences;
 import dev.ferry.migration.NamedLocks;
 import dev.ferry.migration.ScriptRecords;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.migration.TargetRegistry;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
-import io.quarkus.scheduler.Scheduled;
+import dev.ferry.sql.SchemaReferences;
 
 /**
  * The CSV snapshot routine done properly: clone the target into a scratch schema of the same server

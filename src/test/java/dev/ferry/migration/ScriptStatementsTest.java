@@ -8,6 +8,8 @@ import org.flywaydb.core.internal.resolver.ChecksumCalculator;
 import org.flywaydb.core.internal.resource.StringResource;
 import org.junit.jupiter.api.Test;
 
+import dev.ferry.sql.SqlStatements;
+
 /** The pure parts of running scripts statement by statement: Flyway's checksum, and what a resume may skip. */
 class ScriptStatementsTest {
 

@@ -1,4 +1,4 @@
-package dev.ferry.migration;
+package dev.ferry.lint;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.ferry.migration;
+package dev.ferry.sql;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.ferry.migration;
+package dev.ferry.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,16 +7,16 @@ import java.util.List;
  * Splits a MySQL script into statements with the line each starts on, respecting quotes,
  * backticks and comments. {@code DELIMITER} blocks (stored routines) are kept whole.
  */
-final class SqlStatements {
+public final class SqlStatements {
 
     /** One statement: its text without the terminator, the 1-based line it starts on, and its comments. */
-    record Statement(String sql, int line) {
+    public record Statement(String sql, int line) {
     }
 
     private SqlStatements() {
     }
 
-    static List<Statement> split(String script) {
+    public static List<Statement> split(String script) {
         List<Statement> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         String delimiter = ";";
@@ -80,7 +80,7 @@ final class SqlStatements {
     }
 
     /** The statement's text without comments, for parsing and pattern checks. */
-    static String withoutComments(String sql) {
+    public static String withoutComments(String sql) {
         return sql.replaceAll("(?m)(--|#)[^\\n]*$", " ").replaceAll("(?s)/\\*.*?\\*/", " ").trim();
     }
 

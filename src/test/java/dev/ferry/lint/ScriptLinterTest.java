@@ -1,4 +1,4 @@
-package dev.ferry.migration;
+package dev.ferry.lint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,13 +8,13 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import dev.ferry.support.TestInfrastructure;
 import dev.ferry.support.Tags;
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ferry.support.TestInfrastructure;
 
 /** Every lint rule with a case that trips it and one that must not, against real tables. */
 @QuarkusTest

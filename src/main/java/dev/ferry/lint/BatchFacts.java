@@ -1,4 +1,4 @@
-package dev.ferry.migration;
+package dev.ferry.lint;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,6 +113,6 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
     }
 
     private static String key(String name) {
-        return ScriptLinter.nameKey(name);
+        return dev.ferry.Identifiers.key(name);
     }
 }

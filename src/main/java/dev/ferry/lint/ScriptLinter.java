@@ -1,6 +1,5 @@
-package dev.ferry.migration;
+package dev.ferry.lint;
 
-import dev.ferry.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +28,10 @@ import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
+import dev.ferry.Identifiers;
+import dev.ferry.sql.SchemaReferences;
+import dev.ferry.sql.SqlStatements;
+
 /**
  * Finds destructive statements in scripts. Statements are parsed with JSqlParser; what it cannot
  * parse is checked with conservative patterns instead, so an unusual statement is never waved
@@ -38,7 +41,7 @@ import net.sf.jsqlparser.statement.update.Update;
  * <p>A script waives a rule for itself with a comment carrying a reason:
  * {@code -- ferry:allow drop-table the table was never used}.
  */
-final class ScriptLinter {
+public final class ScriptLinter {
 
     private static final Pattern WAIVER = Pattern.compile("(?m)(?:--|#)\\s*ferry:allow\\s+([a-z-]+)(?:[ \\t]+([^\\n]*\\S))?");
     private static final Pattern CHANGE_COLUMN = Pattern.compile("\\bCHANGE (?:COLUMN )?(\\S+) (\\S+) ");
@@ -50,13 +53,13 @@ final class ScriptLinter {
     private final Map<LintRule, LintSeverity> severities;
     private final long largeTableRows;
 
-    ScriptLinter(Map<LintRule, LintSeverity> severities, long largeTableRows) {
+    public ScriptLinter(Map<LintRule, LintSeverity> severities, long largeTableRows) {
         this.severities = severities;
         this.largeTableRows = largeTableRows;
     }
 
     /** What the linter needs to know about the live target; absent tables read as new and empty. */
-    interface TargetFacts {
+    public interface TargetFacts {
         boolean hasRows(String table);
 
         long estimatedRows(String table);
@@ -70,10 +73,26 @@ final class ScriptLinter {
     }
 
     /** A column's type as information_schema describes it. */
-    record ColumnType(String dataType, Long length, Integer precision, Integer scale) {
+    public record ColumnType(String dataType, Long length, Integer precision, Integer scale) {
     }
 
-    List<LintFinding> lint(String scriptName, String script, TargetFacts facts) {
+    /** A script to lint: its file name (findings name it) and its text. */
+    public record Source(String name, String text) {
+    }
+
+    /**
+     * The findings of scripts that run one after the other: each statement is judged against the
+     * target as the statements before it leave it. {@code purposes} names, per script, what it exists
+     * to remove (an undo script's own V script's tables and columns).
+     */
+    public List<LintFinding> lint(List<Source> scripts, TargetFacts live, Map<String, Set<String>> purposes) {
+        BatchFacts batch = new BatchFacts(live);
+        List<LintFinding> findings = new ArrayList<>();
+        scripts.forEach(s -> findings.addAll(lint(s.name(), s.text(), batch, purposes.getOrDefault(s.name(), Set.of()))));
+        return findings;
+    }
+
+    public List<LintFinding> lint(String scriptName, String script, TargetFacts facts) {
         return lint(scriptName, script, facts, Set.of());
     }
 
@@ -83,7 +102,7 @@ final class ScriptLinter {
      * {@code purpose} names what the script exists to remove ({@code table} or {@code table.column}),
      * as an undo script removes what its own {@code V} script created: removing those is no finding.
      */
-    List<LintFinding> lint(String scriptName, String script, TargetFacts facts, Set<String> purpose) {
+    public List<LintFinding> lint(String scriptName, String script, TargetFacts facts, Set<String> purpose) {
         BatchFacts batch = facts instanceof BatchFacts b ? b : new BatchFacts(facts);
         Map<LintRule, String> waivers = waivers(script);
         List<LintFinding> findings = new ArrayList<>();
@@ -146,8 +165,8 @@ final class ScriptLinter {
         }
 
         boolean removes(Set<String> purpose) {
-            return table != null && !purpose.isEmpty() && (rule == LintRule.DROP_TABLE && purpose.contains(nameKey(table))
-                    || rule == LintRule.DROP_COLUMN && column != null && purpose.contains(nameKey(table) + "." + nameKey(column)));
+            return table != null && !purpose.isEmpty() && (rule == LintRule.DROP_TABLE && purpose.contains(Identifiers.key(table))
+                    || rule == LintRule.DROP_COLUMN && column != null && purpose.contains(Identifiers.key(table) + "." + Identifiers.key(column)));
         }
     }
 
@@ -158,25 +177,25 @@ final class ScriptLinter {
             if (type.equals("TABLE") && !drop.isUsingTemporary()) {
                 // DROP TABLE a, b: judged by the first name (the pattern fallback covers the rest conservatively).
                 boolean several = sql.replaceAll("(?is)^\\s*DROP\\s+TABLE\\s+", "").contains(",");
-                hits.add(new Hit(LintRule.DROP_TABLE, "DROP TABLE " + drop.getName(), several ? null : unquote(drop.getName().getName()),
+                hits.add(new Hit(LintRule.DROP_TABLE, "DROP TABLE " + drop.getName(), several ? null : Identifiers.unquote(drop.getName().getName()),
                         null));
             } else if (type.equals("DATABASE") || type.equals("SCHEMA")) {
                 hits.add(new Hit(LintRule.DROP_DATABASE, "DROP " + type + " " + drop.getName()));
             }
         } else if (statement instanceof Truncate truncate) {
-            hits.add(new Hit(LintRule.TRUNCATE, "TRUNCATE " + truncate.getTable(), unquote(truncate.getTable().getName()), null));
+            hits.add(new Hit(LintRule.TRUNCATE, "TRUNCATE " + truncate.getTable(), Identifiers.unquote(truncate.getTable().getName()), null));
         } else if (statement instanceof Delete delete && delete.getWhere() == null) {
             hits.add(new Hit(LintRule.DELETE_WITHOUT_WHERE, "DELETE FROM " + delete.getTable() + " has no WHERE",
-                    delete.getTable() == null ? null : unquote(delete.getTable().getName()), null));
+                    delete.getTable() == null ? null : Identifiers.unquote(delete.getTable().getName()), null));
         } else if (statement instanceof Update update && update.getWhere() == null) {
             hits.add(new Hit(LintRule.UPDATE_WITHOUT_WHERE, "UPDATE " + update.getTable() + " has no WHERE",
-                    update.getTable() == null ? null : unquote(update.getTable().getName()), null));
+                    update.getTable() == null ? null : Identifiers.unquote(update.getTable().getName()), null));
         } else if (statement instanceof RenameTableStatement rename) {
             String first = rename.getTableNames().iterator().hasNext()
-                    ? unquote(rename.getTableNames().iterator().next().getKey().getName()) : null;
+                    ? Identifiers.unquote(rename.getTableNames().iterator().next().getKey().getName()) : null;
             hits.add(new Hit(LintRule.RENAME, "RENAME TABLE", rename.getTableNames().size() == 1 ? first : null, null));
         } else if (statement instanceof CreateIndex index) {
-            indexHit(unquote(index.getTable().getName()), sql, facts, hits);
+            indexHit(Identifiers.unquote(index.getTable().getName()), sql, facts, hits);
         } else if (statement instanceof Alter alter) {
             alterHits(alter, sql, facts, hits, effects);
         }
@@ -184,42 +203,42 @@ final class ScriptLinter {
     }
 
     private void alterHits(Alter alter, String sql, BatchFacts facts, List<Hit> hits, List<Runnable> effects) {
-        String table = unquote(alter.getTable().getName());
+        String table = Identifiers.unquote(alter.getTable().getName());
         if (alter.getAlterExpressions() == null) {
             return;
         }
         for (AlterExpression e : alter.getAlterExpressions()) {
             AlterOperation op = e.getOperation();
             if (op == AlterOperation.DROP && e.getColumnName() != null && e.getIndex() == null && e.getConstraintName() == null) {
-                hits.add(new Hit(LintRule.DROP_COLUMN, "ALTER TABLE " + table + " DROP COLUMN " + unquote(e.getColumnName()), table,
-                        unquote(e.getColumnName())));
+                hits.add(new Hit(LintRule.DROP_COLUMN, "ALTER TABLE " + table + " DROP COLUMN " + Identifiers.unquote(e.getColumnName()), table,
+                        Identifiers.unquote(e.getColumnName())));
             } else if (op == AlterOperation.RENAME || op == AlterOperation.RENAME_TABLE) {
                 hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " " + op.name().replace('_', ' '), table,
-                        op == AlterOperation.RENAME && e.getColumnOldName() != null ? unquote(e.getColumnOldName()) : null));
+                        op == AlterOperation.RENAME && e.getColumnOldName() != null ? Identifiers.unquote(e.getColumnOldName()) : null));
             } else if (op == AlterOperation.CHANGE && e.getColumnOldName() != null && e.getColDataTypeList() != null
                     && !e.getColDataTypeList().isEmpty()
-                    && !unquote(e.getColumnOldName()).equalsIgnoreCase(unquote(e.getColDataTypeList().get(0).getColumnName()))) {
-                hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " CHANGE " + unquote(e.getColumnOldName()) + " to "
-                        + unquote(e.getColDataTypeList().get(0).getColumnName()), table, unquote(e.getColumnOldName())));
+                    && !Identifiers.unquote(e.getColumnOldName()).equalsIgnoreCase(Identifiers.unquote(e.getColDataTypeList().get(0).getColumnName()))) {
+                hits.add(new Hit(LintRule.RENAME, "ALTER TABLE " + table + " CHANGE " + Identifiers.unquote(e.getColumnOldName()) + " to "
+                        + Identifiers.unquote(e.getColDataTypeList().get(0).getColumnName()), table, Identifiers.unquote(e.getColumnOldName())));
             }
             if ((op == AlterOperation.MODIFY || op == AlterOperation.CHANGE) && e.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType column : e.getColDataTypeList()) {
                     String current = op == AlterOperation.CHANGE && e.getColumnOldName() != null ? e.getColumnOldName()
                             : column.getColumnName();
-                    facts.columnType(table, unquote(current)).filter(before -> narrows(before, column.getColDataType()))
-                            .ifPresent(before -> hits.add(new Hit(LintRule.COLUMN_NARROWED, table + "." + unquote(current) + " from "
-                                    + describe(before) + " to " + column.getColDataType(), table, unquote(current))));
+                    facts.columnType(table, Identifiers.unquote(current)).filter(before -> narrows(before, column.getColDataType()))
+                            .ifPresent(before -> hits.add(new Hit(LintRule.COLUMN_NARROWED, table + "." + Identifiers.unquote(current) + " from "
+                                    + describe(before) + " to " + column.getColDataType(), table, Identifiers.unquote(current))));
                     // Later statements of the run see the column as this one leaves it.
-                    effects.add(() -> facts.columnRetyped(table, unquote(column.getColumnName()), typeOf(column.getColDataType())));
+                    effects.add(() -> facts.columnRetyped(table, Identifiers.unquote(column.getColumnName()), typeOf(column.getColDataType())));
                 }
             }
             if (op == AlterOperation.ADD && e.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType column : e.getColDataTypeList()) {
-                    effects.add(() -> facts.columnAdded(table, unquote(column.getColumnName())));
+                    effects.add(() -> facts.columnAdded(table, Identifiers.unquote(column.getColumnName())));
                     String specs = column.getColumnSpecs() == null ? "" : String.join(" ", column.getColumnSpecs()).toUpperCase(Locale.ROOT);
                     if (specs.contains("NOT NULL") && !specs.contains("DEFAULT") && !specs.contains("AUTO_INCREMENT")
                             && facts.hasRows(table)) {
-                        hits.add(new Hit(LintRule.NOT_NULL_WITHOUT_DEFAULT, table + "." + unquote(column.getColumnName())));
+                        hits.add(new Hit(LintRule.NOT_NULL_WITHOUT_DEFAULT, table + "." + Identifiers.unquote(column.getColumnName())));
                     }
                 }
             }
@@ -350,17 +369,10 @@ final class ScriptLinter {
         return waivers;
     }
 
-    static String unquote(String name) {
-        return name == null ? null : name.replace("`", "").replace("\"", "");
-    }
 
-    /** A table or column name as lint compares names (MySQL compares them case-insensitively here). */
-    static String nameKey(String name) {
-        return unquote(name).trim().toLowerCase(Locale.ROOT);
-    }
 
     /** Facts read from information_schema over one connection to the target. */
-    static TargetFacts liveFacts(Connection connection) {
+    public static TargetFacts liveFacts(Connection connection) {
         String schema;
         try {
             schema = connection.getCatalog();

@@ -1,7 +1,6 @@
-package dev.ferry.migration;
+package dev.ferry.lint;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** One lint finding: where (script, line), which rule, how severe, and whether a waiver in the script covers it. */

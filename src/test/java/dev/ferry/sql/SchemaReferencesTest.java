@@ -1,4 +1,4 @@
-package dev.ferry.migration;
+package dev.ferry.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
