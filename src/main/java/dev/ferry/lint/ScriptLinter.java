@@ -369,8 +369,6 @@ public final class ScriptLinter {
         return waivers;
     }
 
-
-
     /** Facts read from information_schema over one connection to the target. */
     public static TargetFacts liveFacts(Connection connection) {
         String schema;

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -36,9 +37,15 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 public class RequestConsumer {
 
     private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
-    private static final int MAX_QUEUED = 64;
 
-    private final RequestProcessor processor;
+    /** What each record is handed to, in its partition's order: the {@link RequestProcessor}. */
+    interface RecordHandler {
+        void process(IncomingRecord record);
+    }
+
+    static final int MAX_QUEUED = 64;
+
+    private final RecordHandler processor;
     private final ExecutorService workers;
     private final Map<Integer, CompletableFuture<Void>> partitionTails = new HashMap<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -46,9 +53,14 @@ public class RequestConsumer {
     private final Map<Integer, Integer> running = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Stalled> stalled = new java.util.concurrent.ConcurrentHashMap<>();
 
+    @Inject
     public RequestConsumer(RequestProcessor processor, RequestsConfig config) {
+        this(processor::process, config.workers());
+    }
+
+    RequestConsumer(RecordHandler processor, int workers) {
         this.processor = processor;
-        this.workers = Executors.newFixedThreadPool(config.workers(), r -> {
+        this.workers = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "ferry-worker");
             t.setDaemon(true);
             return t;

@@ -1,8 +1,10 @@
 package dev.ferry.request;
 
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.ferry.migration.TargetRegistry;
 import dev.ferry.problem.ErrorCode;
@@ -16,10 +18,15 @@ public class RequestValidator {
     private static final Pattern REQUEST_ID = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._:-]{1,128}");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
 
-    private final TargetRegistry targets;
+    private final Predicate<String> knownTarget;
 
+    @Inject
     public RequestValidator(TargetRegistry targets) {
-        this.targets = targets;
+        this(name -> targets.find(name).isPresent());
+    }
+
+    RequestValidator(Predicate<String> knownTarget) {
+        this.knownTarget = knownTarget;
     }
 
     public static final String REQUEST_ID_FORMAT = "1-128 characters of [A-Za-z0-9._:-], at least one of them a letter or digit";
@@ -42,7 +49,7 @@ public class RequestValidator {
         if (request.target() == null || request.target().isBlank()) {
             throw invalid("target is required");
         }
-        if (targets.find(request.target()).isEmpty()) {
+        if (!knownTarget.test(request.target())) {
             throw new FerryException(ErrorCode.UNKNOWN_TARGET, "Unknown target '" + request.target() + "'");
         }
         if (request.toVersion() != null && !VERSION.matcher(request.toVersion()).matches()) {

@@ -26,7 +26,8 @@ public final class SqlStatements {
         int n = script.length();
         while (i < n) {
             char c = script.charAt(i);
-            if (current.isEmpty() && startsDelimiterCommand(script, i)) {
+            // Between statements: the line break after "END//" or a comment may already be in current.
+            if (startsDelimiterCommand(script, i) && withoutComments(current.toString()).isEmpty()) {
                 int end = script.indexOf('\n', i);
                 end = end < 0 ? n : end;
                 String value = script.substring(i + "DELIMITER".length(), end).trim();

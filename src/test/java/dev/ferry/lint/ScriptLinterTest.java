@@ -2,79 +2,54 @@ package dev.ferry.lint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import dev.ferry.support.Tags;
-import dev.ferry.support.TestInfrastructure;
-
-/** Every lint rule with a case that trips it and one that must not, against real tables. */
-@QuarkusTest
-@Tag(Tags.QUARKUS)
+/**
+ * Every lint rule with a case that trips it and one that must not. The target is {@link LintTables}:
+ * the facts of the tables {@code LiveFactsTest} creates on a real server and reads back the same.
+ */
 class ScriptLinterTest {
-
-    private static final String SCHEMA = "ferry_test_lint";
 
     private final ScriptLinter linter = new ScriptLinter(Map.of(), 1_000);
 
-    @BeforeAll
-    static void tables() throws SQLException {
-        try (Connection c = TestInfrastructure.connect(""); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS " + SCHEMA);
-        }
-        try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS filled (id INT PRIMARY KEY, name VARCHAR(100), amount DECIMAL(10,2), n BIGINT)");
-            s.execute("CREATE TABLE IF NOT EXISTS empty_one (id INT PRIMARY KEY)");
-            s.execute("CREATE TABLE IF NOT EXISTS big (id INT PRIMARY KEY, v INT)");
-            s.execute("INSERT IGNORE INTO filled VALUES (1, 'a', 1.00, 1)");
-            s.execute("INSERT IGNORE INTO big (id, v) WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 2000)"
-                    + " SELECT n, n FROM seq");
-            s.execute("ANALYZE TABLE big");
-        }
-    }
-
     @Test
-    void dropTable() throws SQLException {
+    void dropTable() {
         assertThat(rules("DROP TABLE filled;")).containsExactly("drop-table");
         assertThat(rules("DROP TEMPORARY TABLE IF EXISTS tmp_x;")).isEmpty();
         assertThat(rules("DROP INDEX ix ON filled;")).isEmpty();
     }
 
     @Test
-    void dropDatabase() throws SQLException {
+    void dropDatabase() {
         assertThat(rules("DROP DATABASE other;")).containsExactly("drop-database");
         assertThat(rules("CREATE DATABASE IF NOT EXISTS other;")).isEmpty();
     }
 
     @Test
-    void dropColumn() throws SQLException {
+    void dropColumn() {
         assertThat(rules("ALTER TABLE filled DROP COLUMN name;")).containsExactly("drop-column");
         assertThat(rules("ALTER TABLE filled DROP INDEX ix_name;")).isEmpty();
     }
 
     @Test
-    void truncate() throws SQLException {
+    void truncate() {
         assertThat(rules("TRUNCATE TABLE filled;")).containsExactly("truncate");
         assertThat(rules("DELETE FROM filled WHERE id = 1;")).isEmpty();
     }
 
     @Test
-    void deleteAndUpdateWithoutWhere() throws SQLException {
+    void deleteAndUpdateWithoutWhere() {
         assertThat(rules("DELETE FROM filled;")).containsExactly("delete-without-where");
         assertThat(rules("UPDATE filled SET name = 'x';")).containsExactly("update-without-where");
         assertThat(rules("UPDATE filled SET name = 'x' WHERE id = 1;")).isEmpty();
     }
 
     @Test
-    void renameOfTableOrColumn() throws SQLException {
+    void renameOfTableOrColumn() {
         assertThat(rules("RENAME TABLE filled TO renamed;")).containsExactly("rename");
         assertThat(rules("ALTER TABLE filled RENAME COLUMN name TO title;")).containsExactly("rename");
         assertThat(rules("ALTER TABLE filled CHANGE name title VARCHAR(100);")).containsExactly("rename");
@@ -82,7 +57,7 @@ class ScriptLinterTest {
     }
 
     @Test
-    void columnNarrowed() throws SQLException {
+    void columnNarrowed() {
         assertThat(rules("ALTER TABLE filled MODIFY name VARCHAR(20);")).containsExactly("column-narrowed");
         assertThat(rules("ALTER TABLE filled MODIFY n INT;")).containsExactly("column-narrowed");
         assertThat(rules("ALTER TABLE filled MODIFY amount DECIMAL(8,2);")).containsExactly("column-narrowed");
@@ -91,14 +66,14 @@ class ScriptLinterTest {
     }
 
     @Test
-    void notNullWithoutDefaultOnATableWithRows() throws SQLException {
+    void notNullWithoutDefaultOnATableWithRows() {
         assertThat(rules("ALTER TABLE filled ADD COLUMN code VARCHAR(8) NOT NULL;")).containsExactly("not-null-without-default");
         assertThat(rules("ALTER TABLE filled ADD COLUMN code VARCHAR(8) NOT NULL DEFAULT 'x';")).isEmpty();
         assertThat(rules("ALTER TABLE empty_one ADD COLUMN code VARCHAR(8) NOT NULL;")).isEmpty();
     }
 
     @Test
-    void indexOnALargeTableWithoutOnlineDdlIsAWarning() throws SQLException {
+    void indexOnALargeTableWithoutOnlineDdlIsAWarning() {
         List<LintFinding> findings = lint("CREATE INDEX ix_v ON big (v);");
         assertThat(findings).extracting(LintFinding::rule).containsExactly("index-without-online-ddl");
         assertThat(findings.get(0).severity()).isEqualTo(LintSeverity.WARN);
@@ -108,7 +83,7 @@ class ScriptLinterTest {
     }
 
     @Test
-    void findingsNameScriptAndLineAndAWaiverWithAReasonCoversItsRule() throws SQLException {
+    void findingsNameScriptAndLineAndAWaiverWithAReasonCoversItsRule() {
         String script = "CREATE TABLE t (id INT);\n\n-- ferry:allow drop-table the table was a temporary copy\nDROP TABLE t;\nDELETE FROM filled;\n";
         List<LintFinding> findings = lint(script);
         assertThat(findings).extracting(f -> f.rule() + ":" + f.line() + ":" + f.blocks())
@@ -118,16 +93,14 @@ class ScriptLinterTest {
     }
 
     @Test
-    void severitiesAreConfigurable() throws SQLException {
+    void severitiesAreConfigurable() {
         ScriptLinter relaxed = new ScriptLinter(Map.of(LintRule.TRUNCATE, LintSeverity.OFF, LintRule.DROP_TABLE, LintSeverity.WARN), 1_000);
-        try (Connection c = TestInfrastructure.connect(SCHEMA)) {
-            List<LintFinding> findings = relaxed.lint("V9__x.sql", "TRUNCATE filled; DROP TABLE filled;", ScriptLinter.liveFacts(c));
-            assertThat(findings).extracting(f -> f.rule() + ":" + f.severity()).containsExactly("drop-table:WARN");
-        }
+        List<LintFinding> findings = relaxed.lint("V9__x.sql", "TRUNCATE filled; DROP TABLE filled;", LintTables.FACTS);
+        assertThat(findings).extracting(f -> f.rule() + ":" + f.severity()).containsExactly("drop-table:WARN");
     }
 
     @Test
-    void aBatchJudgesEachStatementAgainstTheTargetAsTheStatementsBeforeItLeaveIt() throws SQLException {
+    void aBatchJudgesEachStatementAgainstTheTargetAsTheStatementsBeforeItLeaveIt() {
         List<LintFinding> fresh = lint("CREATE TABLE fresh_one (id INT PRIMARY KEY, a VARCHAR(100), b INT);\n"
                 + "ALTER TABLE fresh_one DROP COLUMN b;\nALTER TABLE fresh_one CHANGE a a2 VARCHAR(100);\nDROP TABLE fresh_one;");
         assertThat(fresh).extracting(LintFinding::rule).containsExactly("drop-column", "rename", "drop-table");
@@ -149,17 +122,15 @@ class ScriptLinterTest {
     }
 
     @Test
-    void anUndoRemovingWhatItsOwnScriptCreatedIsNoFinding() throws SQLException {
-        try (Connection c = TestInfrastructure.connect(SCHEMA)) {
-            assertThat(linter.lint("U9__x.sql", "DROP TABLE filled;\nALTER TABLE big DROP COLUMN v;", ScriptLinter.liveFacts(c),
-                    java.util.Set.of("filled", "big.v"))).isEmpty();
-            assertThat(linter.lint("U9__x.sql", "DROP TABLE filled;", ScriptLinter.liveFacts(c), java.util.Set.of("big.v")))
-                    .extracting(LintFinding::severity).containsExactly(LintSeverity.BLOCK);
-        }
+    void anUndoRemovingWhatItsOwnScriptCreatedIsNoFinding() {
+        assertThat(linter.lint("U9__x.sql", "DROP TABLE filled;\nALTER TABLE big DROP COLUMN v;", LintTables.FACTS,
+                Set.of("filled", "big.v"))).isEmpty();
+        assertThat(linter.lint("U9__x.sql", "DROP TABLE filled;", LintTables.FACTS, Set.of("big.v")))
+                .extracting(LintFinding::severity).containsExactly(LintSeverity.BLOCK);
     }
 
     @Test
-    void crossSchema() throws SQLException {
+    void crossSchema() {
         assertThat(rules("USE mysql;")).containsExactly("cross-schema");
         assertThat(rules("DELETE FROM ferry_test.ferry_request WHERE request_id = 'x';")).containsExactly("cross-schema");
         assertThat(rules("INSERT INTO `other db`.`t` (id) VALUES (1);")).containsExactly("cross-schema");
@@ -172,18 +143,16 @@ class ScriptLinterTest {
     }
 
     @Test
-    void statementsTheParserCannotReadStillGetCheckedByPattern() throws SQLException {
+    void statementsTheParserCannotReadStillGetCheckedByPattern() {
         assertThat(rules("DROP TABLE IF EXISTS a, b CASCADE /* odd */ ;")).containsExactly("drop-table");
         assertThat(rules("ALTER TABLE filled DROP COLUMN name, ALGORITHM=INSTANT, SOMETHING_NEW=1;")).containsExactly("drop-column");
     }
 
-    private List<String> rules(String sql) throws SQLException {
+    private List<String> rules(String sql) {
         return lint(sql).stream().map(LintFinding::rule).toList();
     }
 
-    private List<LintFinding> lint(String sql) throws SQLException {
-        try (Connection c = TestInfrastructure.connect(SCHEMA)) {
-            return linter.lint("V9__test.sql", sql, ScriptLinter.liveFacts(c));
-        }
+    private List<LintFinding> lint(String sql) {
+        return linter.lint("V9__test.sql", sql, LintTables.FACTS);
     }
 }

@@ -1,0 +1,65 @@
+package dev.ferry.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.support.Tags;
+import dev.ferry.support.TestInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The live facts lint reads from a real server are the ones the fast lint tests assume ({@link LintTables}). */
+@QuarkusTest
+@Tag(Tags.QUARKUS)
+class LiveFactsTest {
+
+    @BeforeAll
+    static void tables() throws SQLException {
+        try (Connection c = TestInfrastructure.connect(""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS " + LintTables.SCHEMA);
+        }
+        try (Connection c = TestInfrastructure.connect(LintTables.SCHEMA); Statement s = c.createStatement()) {
+            for (String ddl : LintTables.DDL) {
+                s.execute(ddl);
+            }
+        }
+    }
+
+    @Test
+    void liveFactsMatchTheFactsTheFastTestsUse() throws SQLException {
+        try (Connection c = TestInfrastructure.connect(LintTables.SCHEMA)) {
+            ScriptLinter.TargetFacts live = ScriptLinter.liveFacts(c);
+            assertThat(live.schema()).isEqualTo(LintTables.SCHEMA);
+            for (Map.Entry<String, Long> table : LintTables.ROWS.entrySet()) {
+                assertThat(live.hasRows(table.getKey())).as(table.getKey()).isEqualTo(table.getValue() > 0);
+            }
+            // An estimate from the table's statistics: what matters is the side of the large-table line (1000) it falls on.
+            assertThat(live.estimatedRows("big")).isGreaterThanOrEqualTo(1000);
+            assertThat(live.estimatedRows("empty_one")).isLessThan(1000);
+            assertThat(live.hasRows("absent")).isFalse();
+            assertThat(live.estimatedRows("absent")).isZero();
+            for (Map.Entry<String, ScriptLinter.ColumnType> column : LintTables.COLUMNS.entrySet()) {
+                String[] name = column.getKey().split("\\.");
+                assertThat(live.columnType(name[0], name[1])).as(column.getKey()).contains(column.getValue());
+            }
+            assertThat(live.columnType("filled", "absent")).isEmpty();
+        }
+    }
+
+    @Test
+    void lintOverALiveConnectionFindsWhatTheFactsPredict() throws SQLException {
+        ScriptLinter linter = new ScriptLinter(Map.of(), 1_000);
+        String script = "ALTER TABLE filled MODIFY name VARCHAR(20);\nDROP TABLE empty_one;\nCREATE INDEX ix_v ON big (v);";
+        try (Connection c = TestInfrastructure.connect(LintTables.SCHEMA)) {
+            assertThat(linter.lint("V9__x.sql", script, ScriptLinter.liveFacts(c)))
+                    .isEqualTo(linter.lint("V9__x.sql", script, LintTables.FACTS));
+        }
+    }
+}
