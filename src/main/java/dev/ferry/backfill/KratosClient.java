@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
@@ -14,12 +12,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Lookups with the resilience a long backfill needs: retries with exponential backoff for
- * timeouts, 5xx and malformed answers, 429's Retry-After honoured, and an optional global rate
- * limit. A lookup never fails: it ends in identities or in an error message for the audit row.
+ * Lookups with the resilience a long backfill needs: Mutiny retries with exponential backoff and
+ * jitter for timeouts, 5xx and malformed answers (never for other 4xx), 429's Retry-After honoured,
+ * and an optional global rate limit. A lookup never fails: it ends in identities or in an error message for the audit row.
  */
 @ApplicationScoped
 public class KratosClient {
@@ -30,8 +29,6 @@ public class KratosClient {
 
     private final KratosDirectory directory;
     private final KratosConfig config;
-    /** Waits out backoffs and rate-limit slots; the lookups themselves run on Vert.x's event loops. */
-    private final ExecutorService delays = Executors.newFixedThreadPool(2, daemon("ferry-kratos-delay"));
     private final long rateIntervalNanos;
     private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
 
@@ -54,44 +51,37 @@ public class KratosClient {
     }
 
     public CompletableFuture<Lookup> lookup(String email) {
-        return attempt(email, 1);
-    }
-
-    private CompletableFuture<Lookup> attempt(String email, int attempt) {
-        return afterRateLimit()
-                .thenCompose(ignored -> directory.findByEmail(email))
-                .handle((identities, error) -> {
-                    if (error == null) {
-                        return CompletableFuture.completedFuture(new Lookup(identities, null, attempt, false));
-                    }
-                    KratosException failure = unwrap(error);
-                    if (!failure.retryable() || attempt >= config.maxAttempts()) {
-                        return CompletableFuture.completedFuture(new Lookup(null, failure.getMessage(), attempt, failure.unreachable()));
-                    }
-                    Duration wait = failure.retryAfter() != null ? failure.retryAfter() : backoff(attempt);
-                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, delays))
-                            .thenCompose(ignored -> attempt(email, attempt + 1));
+        AtomicInteger attempts = new AtomicInteger();
+        return Uni.createFrom().deferred(() -> {
+            attempts.incrementAndGet();
+            return afterRateLimit().onItem().transformToUni(ignored -> Uni.createFrom().completionStage(directory.findByEmail(email)));
+        })
+                .onFailure().transform(KratosClient::unwrap)
+                // A 429's Retry-After is waited out in full; the backoff's own delay follows it.
+                .onFailure(f -> ((KratosException) f).retryAfter() != null && ((KratosException) f).retryable()
+                        && attempts.get() < config.maxAttempts())
+                .call(f -> Uni.createFrom().voidItem().onItem().delayIt().by(((KratosException) f).retryAfter()))
+                .onFailure(f -> ((KratosException) f).retryable()).retry()
+                // Jitter spreads retries of many users out instead of hitting Kratos in waves.
+                .withBackOff(config.initialBackoff(), config.maxBackoff()).withJitter(0.5)
+                .atMost(config.maxAttempts() - 1L)
+                .map(identities -> new Lookup(identities, null, attempts.get(), false))
+                .onFailure().recoverWithItem(f -> {
+                    KratosException failure = unwrap(f);
+                    return new Lookup(null, failure.getMessage(), attempts.get(), failure.unreachable());
                 })
-                .thenCompose(next -> next);
+                .subscribeAsCompletionStage();
     }
 
     /** Reserves the next slot of the global rate limit and completes when it comes. */
-    private CompletableFuture<Void> afterRateLimit() {
+    private Uni<Void> afterRateLimit() {
         if (rateIntervalNanos == 0) {
-            return CompletableFuture.completedFuture(null);
+            return Uni.createFrom().voidItem();
         }
         long now = System.nanoTime();
         long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + rateIntervalNanos);
         long wait = Math.max(slot, now) - now;
-        return wait <= 0 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, delays));
-    }
-
-    private Duration backoff(int attempt) {
-        long millis = config.initialBackoff().toMillis() << Math.min(attempt - 1, 16);
-        long capped = Math.min(millis, config.maxBackoff().toMillis());
-        // Jitter spreads retries of many users out instead of hitting Kratos in waves.
-        return Duration.ofMillis(capped / 2 + (long) (Math.random() * (capped / 2 + 1)));
+        return wait <= 0 ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
     }
 
     private static KratosException unwrap(Throwable error) {
@@ -101,17 +91,8 @@ public class KratosClient {
                         false);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     @PreDestroy
     void stop() {
-        delays.shutdownNow();
         if (directory instanceof HttpKratosDirectory http) {
             http.close();
         }

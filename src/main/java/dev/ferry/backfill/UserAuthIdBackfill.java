@@ -26,6 +26,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Uni;
+
 import dev.ferry.migration.TargetRegistry;
 import dev.ferry.migration.TargetDatabase;
 import dev.ferry.problem.ErrorCode;
@@ -230,26 +232,36 @@ public class UserAuthIdBackfill {
             progress.accept(new BackfillProgress(done, total, linked.get(), failed.get(), round(rate), eta));
         }
 
+        /** Links and audits a batch in one transaction; a batch that collided with another writer is stored again from scratch. */
         private List<Attempt> store(List<Attempt> classified) {
-            for (int attempt = 1;; attempt++) {
-                try (Connection c = target.connection()) {
-                    c.setAutoCommit(false);
-                    try {
-                        List<Attempt> attempts = link(c, withoutConflicts(c, classified));
-                        audit(c, attempts);
-                        c.commit();
-                        return attempts;
-                    } catch (SQLException e) {
-                        c.rollback();
-                        throw e;
-                    }
+            try {
+                return Uni.createFrom().item(() -> storeOnce(classified))
+                        .onFailure(Collided.class).invoke(e -> LOG.debugf("Backfill %s: batch collided with another writer (%s); storing it"
+                                + " again", runId, e.getCause().getMessage()))
+                        .onFailure(Collided.class).retry().atMost(MAX_STORE_ATTEMPTS - 1)
+                        .await().indefinitely();
+            } catch (Collided e) {
+                throw FerryException.targetUnavailable("Could not store a backfill batch", e.getCause());
+            }
+        }
+
+        private List<Attempt> storeOnce(List<Attempt> classified) {
+            try (Connection c = target.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    List<Attempt> attempts = link(c, withoutConflicts(c, classified));
+                    audit(c, attempts);
+                    c.commit();
+                    return attempts;
                 } catch (SQLException e) {
-                    if (attempt < MAX_STORE_ATTEMPTS && collided(e)) {
-                        LOG.debugf("Backfill %s: batch collided with another writer (%s); storing it again", runId, e.getMessage());
-                        continue;
-                    }
-                    throw FerryException.targetUnavailable("Could not store a backfill batch", e);
+                    c.rollback();
+                    throw e;
                 }
+            } catch (SQLException e) {
+                if (collided(e)) {
+                    throw new Collided(e);
+                }
+                throw FerryException.targetUnavailable("Could not store a backfill batch", e);
             }
         }
 
@@ -431,6 +443,13 @@ public class UserAuthIdBackfill {
 
     private static String placeholders(int count) {
         return String.join(",", Collections.nCopies(count, "?"));
+    }
+
+    /** A batch that collided with another writer: worth storing again. */
+    private static final class Collided extends RuntimeException {
+        Collided(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     /** Deadlock, lock wait timeout, or an identity another writer linked first. */
