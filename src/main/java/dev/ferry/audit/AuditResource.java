@@ -22,6 +22,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -29,19 +33,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.ferry.BooleanParameter;
-import dev.ferry.backfill.AuditStatus;
 import dev.ferry.KeysetCursor;
 import dev.ferry.Roles;
+import dev.ferry.backfill.AuditStatus;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import dev.ferry.request.MigrationRequest;
-import dev.ferry.request.RequestEntry;
+import dev.ferry.request.RequestLedger;
 import dev.ferry.request.RequestSubmitter;
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 
 /**
  * The platform team's view of {@code user_authid_backfill_audit}: list, summary, one row, CSV export
@@ -60,10 +59,12 @@ public class AuditResource {
     private final SecurityIdentity identity;
     private final String auditTarget;
     private final RetentionJob retention;
+    private final RequestLedger ledger;
 
     public AuditResource(AuditRepository audit, RequestSubmitter submitter, SecurityIdentity identity,
-            AuditConfig config, RetentionJob retention) {
+            AuditConfig config, RetentionJob retention, RequestLedger ledger) {
         this.retention = retention;
+        this.ledger = ledger;
         this.audit = audit;
         this.submitter = submitter;
         this.identity = identity;
@@ -217,14 +218,12 @@ public class AuditResource {
                 throw new FerryException(ErrorCode.NOT_RETRYABLE, "Row " + id + " is '" + row.resolutionStatus()
                         + "'; only failed rows can be retried");
             }
-            return Panache.withSession(() -> RequestEntry.count("requestId like ?1", prefix + "%")
-                    .flatMap(retries -> RequestEntry.count("requestId like ?1 and status = ?2", prefix + "%", "RUNNING")
-                            .map(running -> {
-                                if (running > 0) {
-                                    throw new FerryException(ErrorCode.NOT_RETRYABLE, "A retry of row " + id + " is still running");
-                                }
-                                return retries;
-                            })))
+            return ledger.countByPrefix(prefix).map(retries -> {
+                if (retries.running() > 0) {
+                    throw new FerryException(ErrorCode.NOT_RETRYABLE, "A retry of row " + id + " is still running");
+                }
+                return retries.all();
+            })
                     .flatMap(retries -> submitter.submit(new MigrationRequest(prefix + (retries + 1), "backfill", auditTarget, null, null,
                             false, false, Map.of("job", "user-authid", "userIds", List.of(row.userId())), by, "retry of audit row " + id)));
         }).map(submitted -> Response.accepted(submitted).location(URI.create(submitted.location())).build());

@@ -8,13 +8,13 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
+import dev.ferry.sql.Jdbc;
 
 /** What Ferry remembers about target scripts in its own schema: undo checksums and validated checksums. */
 @ApplicationScoped
@@ -74,11 +74,8 @@ public class ScriptRecords {
     }
 
     private void execute(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
+        try {
+            Jdbc.update(dataSource, sql, params);
         } catch (SQLException e) {
             throw unavailable(e);
         }

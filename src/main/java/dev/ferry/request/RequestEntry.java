@@ -4,15 +4,22 @@ import java.time.LocalDateTime;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** The {@code ferry_request} ledger as the reactive REST API reads it. Times are UTC. */
+import dev.ferry.RequestStatus;
+
+/**
+ * The Hibernate Reactive mapping of {@code ferry_request}; only {@link RequestLedger} uses it, and hands
+ * out {@link LedgerRecord}s. Times are UTC.
+ */
 @Entity
 @Table(name = "ferry_request")
-public class RequestEntry extends PanacheEntityBase {
+class RequestEntry extends PanacheEntityBase {
 
     @Id
     @Column(name = "request_id")
@@ -20,7 +27,8 @@ public class RequestEntry extends PanacheEntityBase {
 
     public String action;
     public String target;
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public RequestStatus status;
 
     @Column(name = "dry_run")
     public boolean dryRun;
@@ -46,6 +54,9 @@ public class RequestEntry extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public LocalDateTime finishedAt;
+
+    @Column(name = "published_at")
+    public LocalDateTime publishedAt;
 
     public String instance;
 

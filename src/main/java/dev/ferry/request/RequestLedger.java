@@ -7,25 +7,45 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dev.ferry.KeysetCursor;
 import dev.ferry.RequestStatus;
+import dev.ferry.sql.Jdbc;
 
 /**
- * The consumer's side of the {@code ferry_request} ledger (blocking JDBC on the worker threads; the REST
- * API reads the same table reactively). Inserting the request id is the idempotency check.
+ * The {@code ferry_request} ledger: every statement that reads or writes it, each row handed out as a
+ * {@link LedgerRecord}. Inserting the request id is the idempotency check.
+ *
+ * <p>The consumer reads and writes over JDBC on its worker threads, where each step runs inside a
+ * bounded retry; the REST API reads with Hibernate Reactive. The one exception is the event stream's
+ * poll, which uses the reactive pool directly: it runs on timer ticks, outside the Vert.x context a
+ * Hibernate Reactive session needs.
  */
 @ApplicationScoped
 public class RequestLedger {
 
-    private final DataSource dataSource;
+    private static final String COLUMNS = "request_id, action, target, status, dry_run, forced, requested_by, reason, result,"
+            + " error_code, received_at, started_at, finished_at, published_at, instance, heartbeat_at, deliveries, progress, payload";
 
-    public RequestLedger(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final Pool pool;
+
+    public RequestLedger(DataSource dataSource, Pool pool) {
         this.dataSource = dataSource;
+        this.pool = pool;
     }
 
     /** Records the request as RUNNING by {@code instance}; false if the id is already known. */
@@ -64,17 +84,17 @@ public class RequestLedger {
     }
 
     public Optional<LedgerRecord> find(String requestId) {
-        String sql = "SELECT request_id, action, target, status, result, received_at, started_at, published_at, instance,"
-                + " heartbeat_at, finished_at, payload FROM ferry_request WHERE request_id = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM ferry_request WHERE request_id = ?")) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new LedgerRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                        RequestStatus.valueOf(rs.getString(4)), rs.getString(5), instant(rs, 6), instant(rs, 7), instant(rs, 8),
-                        rs.getString(9), instant(rs, 10), instant(rs, 11), rs.getString(12)));
+                return Optional.of(new LedgerRecord(rs.getString(1), rs.getString(2), rs.getString(3), RequestStatus.valueOf(rs.getString(4)),
+                        rs.getBoolean(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                        instant(rs, 11), instant(rs, 12), instant(rs, 13), instant(rs, 14), rs.getString(15), instant(rs, 16),
+                        rs.getInt(17), rs.getString(18), rs.getString(19)));
             }
         } catch (SQLException e) {
             throw new LedgerUnavailableException(e);
@@ -111,12 +131,80 @@ public class RequestLedger {
         update("UPDATE ferry_request SET published_at = ? WHERE request_id = ? AND published_at IS NULL", utc(now), requestId);
     }
 
+    /** One request, for the REST API; null if the ledger has no such id. */
+    public Uni<LedgerRecord> entry(String requestId) {
+        return Panache.withSession(() -> RequestEntry.<RequestEntry> findById(requestId)).map(e -> e == null ? null : LedgerRecord.of(e));
+    }
+
+    /** Requests newest first, after {@code after} (keyset), each filter optional. */
+    public Uni<List<LedgerRecord>> page(String target, RequestStatus status, Action action, KeysetCursor after, int limit) {
+        StringBuilder hql = new StringBuilder("from RequestEntry where 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (target != null) {
+            hql.append(" and target = :target");
+            params.put("target", target);
+        }
+        if (status != null) {
+            hql.append(" and status = :status");
+            params.put("status", status);
+        }
+        if (action != null) {
+            hql.append(" and action = :action");
+            params.put("action", action.wireName());
+        }
+        if (after != null) {
+            hql.append(" and (receivedAt < :afterTime or (receivedAt = :afterTime and requestId < :afterId))");
+            params.put("afterTime", after.time());
+            params.put("afterId", after.key());
+        }
+        hql.append(" order by receivedAt desc, requestId desc");
+        return Panache.withSession(() -> RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit - 1).list())
+                .map(entries -> entries.stream().map(LedgerRecord::of).toList());
+    }
+
+    /** The cursor that continues a page after {@code last}. */
+    public static KeysetCursor cursorAfter(LedgerRecord last) {
+        return new KeysetCursor(LocalDateTime.ofInstant(last.receivedAt(), ZoneOffset.UTC), last.requestId());
+    }
+
+    /** How many requests have ids starting with {@code prefix}, and how many of those still run. */
+    public Uni<Counts> countByPrefix(String prefix) {
+        return Panache.withSession(() -> RequestEntry.count("requestId like ?1", prefix + "%")
+                .flatMap(all -> RequestEntry.count("requestId like ?1 and status = ?2", prefix + "%", RequestStatus.RUNNING)
+                        .map(running -> new Counts(all, running))));
+    }
+
+    /** Requests counted: all of them, and those still running. */
+    public record Counts(long all, long running) {
+    }
+
+    /** What an event stream shows of a request (status, progress, result); null while the ledger has no such id. */
+    public Uni<LedgerRecord> poll(String requestId) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM ferry_request WHERE request_id = ?").execute(Tuple.of(requestId))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new LedgerRecord(r.getString("request_id"), r.getString("action"), r.getString("target"),
+                            RequestStatus.valueOf(r.getString("status")), flag(r, "dry_run"), flag(r, "forced"),
+                            r.getString("requested_by"), r.getString("reason"), r.getString("result"), r.getString("error_code"),
+                            LedgerRecord.instant(r.getLocalDateTime("received_at")), LedgerRecord.instant(r.getLocalDateTime("started_at")),
+                            LedgerRecord.instant(r.getLocalDateTime("finished_at")), LedgerRecord.instant(r.getLocalDateTime("published_at")),
+                            r.getString("instance"), LedgerRecord.instant(r.getLocalDateTime("heartbeat_at")), r.getInteger("deliveries"),
+                            r.getString("progress"), r.getString("payload"));
+                });
+    }
+
+    /** A BOOLEAN column, which MySQL stores as TINYINT(1). */
+    private static boolean flag(Row row, String column) {
+        Object value = row.getValue(column);
+        return value instanceof Boolean b ? b : value instanceof Number n && n.intValue() != 0;
+    }
+
     private int update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
+        try {
+            return Jdbc.update(dataSource, sql, params);
         } catch (SQLException e) {
             throw new LedgerUnavailableException(e);
         }

@@ -1,13 +1,11 @@
 package dev.ferry.request;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -20,10 +18,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.core.Response;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -35,13 +36,6 @@ import dev.ferry.RequestStatus;
 import dev.ferry.Roles;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Submit requests and read the ledger. */
 @Path("/api/requests")
@@ -52,18 +46,15 @@ public class RequestResource {
 
     private final RequestSubmitter submitter;
 
-    private final Pool ledger;
-
     private final SecurityIdentity caller;
 
     private final RequestLedger requests;
     private final EventStreams streams;
     private final EventsConfig eventsConfig;
 
-    public RequestResource(RequestSubmitter submitter, Pool ledger, SecurityIdentity caller, RequestLedger requests,
+    public RequestResource(RequestSubmitter submitter, SecurityIdentity caller, RequestLedger requests,
             EventStreams streams, EventsConfig eventsConfig) {
         this.submitter = submitter;
-        this.ledger = ledger;
         this.caller = caller;
         this.requests = requests;
         this.streams = streams;
@@ -101,23 +92,20 @@ public class RequestResource {
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofMillis(500))
                 .select().first(eventsConfig.maxDuration())
                 .select().first(tick -> !finished.get())
-                .onItem().transformToUniAndConcatenate(tick -> ledger
-                        .preparedQuery("SELECT status, progress, result FROM ferry_request WHERE request_id = ?")
-                        .execute(Tuple.of(requestId)))
-                .onItem().transformToIterable(rows -> {
+                .onItem().transformToUniAndConcatenate(tick -> requests.poll(requestId))
+                .onItem().transformToIterable(row -> {
                     List<OutboundSseEvent> events = new ArrayList<>(2);
-                    if (!rows.iterator().hasNext()) {
+                    if (row == null) {
                         return events;
                     }
-                    Row row = rows.iterator().next();
-                    String progress = row.getString("progress");
+                    String progress = row.progress();
                     if (progress != null && !progress.equals(lastProgress.getAndSet(progress))) {
                         events.add(sse.newEventBuilder().name("progress").data(mask ? EmailMask.maskAll(progress) : progress)
                                 .mediaType(MediaType.TEXT_PLAIN_TYPE).build());
                     }
-                    if (RequestStatus.valueOf(row.getString("status")).isFinal() && row.getString("result") != null) {
+                    if (row.status().isFinal() && row.resultJson() != null) {
                         events.add(sse.newEventBuilder().name("result")
-                                .data(mask ? EmailMask.maskAll(row.getString("result")) : row.getString("result"))
+                                .data(mask ? EmailMask.maskAll(row.resultJson()) : row.resultJson())
                                 .mediaType(MediaType.TEXT_PLAIN_TYPE).build());
                         finished.set(true);
                     }
@@ -127,7 +115,7 @@ public class RequestResource {
     }
 
     private void awaitInLedger(String requestId) {
-        Uni.createFrom().item(() -> requests.find(requestId).orElse(null))
+        requests.poll(requestId)
                 .onItem().ifNull().failWith(NotInLedgerYet::new)
                 .onFailure(NotInLedgerYet.class).retry().withBackOff(Duration.ofMillis(200), Duration.ofMillis(500))
                 .expireIn(eventsConfig.waitForRequest().toMillis())
@@ -173,19 +161,17 @@ public class RequestResource {
 
     @GET
     @Path("/{requestId}")
-    @WithSession
     @Operation(summary = "A request's status and, once finished, its result")
     @APIResponse(responseCode = "200", description = "The ledger entry")
     @APIResponse(responseCode = "404", description = "REQUEST_NOT_FOUND: not received yet, or never sent (problem+json)")
     public Uni<RequestView> get(@PathParam("requestId") String requestId) {
-        return RequestEntry.<RequestEntry> findById(requestId)
+        return requests.entry(requestId)
                 .onItem().ifNull().failWith(() -> new FerryException(ErrorCode.REQUEST_NOT_FOUND,
                         "No request '" + requestId + "' has been received (yet)"))
                 .map(entry -> asSeenByCaller(RequestView.of(entry, true)));
     }
 
     @GET
-    @WithSession
     @Operation(summary = "Requests, newest first", description = "Keyset pagination: pass nextCursor as 'after'.")
     @APIResponse(responseCode = "200", description = "A page of requests")
     @APIResponse(responseCode = "400", description = "INVALID_REQUEST naming the bad parameter (problem+json)")
@@ -196,34 +182,15 @@ public class RequestResource {
             @Parameter(description = "Page size, 1-500") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "Cursor from the previous page's nextCursor") @QueryParam("after") String after) {
         KeysetCursor.checkPageSize(limit);
-        StringBuilder hql = new StringBuilder("from RequestEntry where 1 = 1");
-        Map<String, Object> params = new HashMap<>();
-        if (target != null) {
-            hql.append(" and target = :target");
-            params.put("target", target);
-        }
-        if (status != null) {
-            hql.append(" and status = :status");
-            params.put("status", parseStatus(status).name());
-        }
-        if (action != null) {
-            hql.append(" and action = :action");
-            params.put("action", Action.fromWire(action).orElseThrow(() -> FerryException.badParameter("action", "unknown action '" + action + "'"))
-                    .wireName());
-        }
-        if (after != null) {
-            KeysetCursor cursor = KeysetCursor.decode(after);
-            hql.append(" and (receivedAt < :afterTime or (receivedAt = :afterTime and requestId < :afterId))");
-            params.put("afterTime", cursor.time());
-            params.put("afterId", cursor.key());
-        }
-        hql.append(" order by receivedAt desc, requestId desc");
-        return RequestEntry.<RequestEntry> find(hql.toString(), params).range(0, limit - 1).list().map(entries -> {
-            List<RequestView> items = new ArrayList<>(entries.size());
-            entries.forEach(e -> items.add(asSeenByCaller(RequestView.of(e, false))));
-            String next = entries.size() < limit ? null : new KeysetCursor(entries.get(entries.size() - 1).receivedAt, entries.get(entries.size() - 1).requestId).encode();
-            return new RequestPage(items, next);
-        });
+        Action onlyAction = action == null ? null
+                : Action.fromWire(action).orElseThrow(() -> FerryException.badParameter("action", "unknown action '" + action + "'"));
+        return requests.page(target, status == null ? null : parseStatus(status), onlyAction, after == null ? null : KeysetCursor.decode(after),
+                limit).map(entries -> {
+                    List<RequestView> items = new ArrayList<>(entries.size());
+                    entries.forEach(e -> items.add(asSeenByCaller(RequestView.of(e, false))));
+                    String next = entries.size() < limit ? null : RequestLedger.cursorAfter(entries.get(entries.size() - 1)).encode();
+                    return new RequestPage(items, next);
+                });
     }
 
     private static RequestStatus parseStatus(String status) {

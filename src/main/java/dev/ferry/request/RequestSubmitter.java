@@ -4,16 +4,14 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Validates a request and publishes it to the requests topic, keyed by target, like a pipeline would:
@@ -28,8 +26,11 @@ public class RequestSubmitter {
     private final EventPublisher publisher;
     private final SecurityIdentity caller;
     private final ObjectMapper mapper;
+    private final RequestLedger ledger;
 
-    public RequestSubmitter(RequestValidator validator, EventPublisher publisher, SecurityIdentity caller, ObjectMapper mapper) {
+    public RequestSubmitter(RequestValidator validator, EventPublisher publisher, SecurityIdentity caller, ObjectMapper mapper,
+            RequestLedger ledger) {
+        this.ledger = ledger;
         this.mapper = mapper;
         this.validator = validator;
         this.publisher = publisher;
@@ -56,9 +57,9 @@ public class RequestSubmitter {
      * the conflict at once (the consumer refuses it too, for records sent straight to Kafka).
      */
     private Uni<Void> refuseConflict(MigrationRequest request) {
-        return Panache.withSession(() -> RequestEntry.<RequestEntry> findById(request.requestId())).map(stored -> {
+        return ledger.entry(request.requestId()).map(stored -> {
             if (stored != null) {
-                List<String> differences = SameRequest.differences(stored.payload, request, mapper);
+                List<String> differences = SameRequest.differences(stored.payload(), request, mapper);
                 if (!differences.isEmpty()) {
                     throw SameRequest.conflict(request.requestId(), differences);
                 }

@@ -1,14 +1,13 @@
 package dev.ferry.request;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import dev.ferry.EmailMask;
-import io.quarkus.runtime.annotations.RegisterForReflection;
+import dev.ferry.RequestStatus;
 
 /** A ledger entry as the REST API shows it; {@code result} is the published MigrationResult. */
 @RegisterForReflection
@@ -17,7 +16,7 @@ public record RequestView(
         String requestId,
         String action,
         String target,
-        String status,
+        RequestStatus status,
         boolean dryRun,
         boolean forced,
         String requestedBy,
@@ -31,10 +30,10 @@ public record RequestView(
         @JsonRawValue String progress,
         @JsonRawValue String result) {
 
-    static RequestView of(RequestEntry e, boolean withResult) {
-        return new RequestView(e.requestId, e.action, e.target, e.status, e.dryRun, e.forced, e.requestedBy, e.reason,
-                e.errorCode, utc(e.receivedAt), utc(e.startedAt), utc(e.finishedAt), e.instance, e.deliveries,
-                e.progress, withResult ? e.result : null);
+    static RequestView of(LedgerRecord e, boolean withResult) {
+        return new RequestView(e.requestId(), e.action(), e.target(), e.status(), e.dryRun(), e.forced(), e.requestedBy(), e.reason(),
+                e.errorCode(), e.receivedAt(), e.startedAt(), e.finishedAt(), e.instance(), e.deliveries(), e.progress(),
+                withResult ? e.resultJson() : null);
     }
 
     /**
@@ -47,7 +46,4 @@ public record RequestView(
                 EmailMask.maskAll(progress), EmailMask.maskAll(result));
     }
 
-    private static Instant utc(LocalDateTime time) {
-        return time == null ? null : time.toInstant(ZoneOffset.UTC);
-    }
 }

@@ -58,8 +58,10 @@ class LiveFactsTest {
         ScriptLinter linter = new ScriptLinter(Map.of(), 1_000);
         String script = "ALTER TABLE filled MODIFY name VARCHAR(20);\nDROP TABLE empty_one;\nCREATE INDEX ix_v ON big (v);";
         try (Connection c = TestInfrastructure.connect(LintTables.SCHEMA)) {
-            assertThat(linter.lint("V9__x.sql", script, ScriptLinter.liveFacts(c)))
-                    .isEqualTo(linter.lint("V9__x.sql", script, LintTables.FACTS));
+            // Messages quote the row estimate, which the server's statistics give only roughly.
+            assertThat(linter.lint("V9__x.sql", script, ScriptLinter.liveFacts(c))).extracting(f -> f.line() + " " + f.rule() + " " + f.severity())
+                    .isEqualTo(linter.lint("V9__x.sql", script, LintTables.FACTS).stream().map(f -> f.line() + " " + f.rule() + " " + f.severity())
+                            .toList());
         }
     }
 }
