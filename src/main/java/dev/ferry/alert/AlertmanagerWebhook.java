@@ -1,32 +1,27 @@
 package dev.ferry.alert;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jboss.logging.Logger;
+import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
 
 /**
  * Forwards alerts to an Alertmanager-compatible webhook ({@code POST /api/v2/alerts}) in the
- * background, with a timeout and retries. It never blocks request processing, and its outage never
+ * background through the Quarkus REST Client, with a timeout and Mutiny retries. It never blocks request processing, and its outage never
  * touches the Kafka alert, which is published before.
  */
 @ApplicationScoped
@@ -38,71 +33,58 @@ public class AlertmanagerWebhook {
 
     private final AlertsConfig config;
     private final ObjectMapper mapper;
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ferry-alert-webhook");
-        t.setDaemon(true);
-        return t;
-    });
-    private final HttpClient client;
+    /** Absent without {@code ferry.alerts.webhook-url}. */
+    private final AlertmanagerApi api;
 
     public AlertmanagerWebhook(AlertsConfig config, ObjectMapper mapper) {
         this.config = config;
         this.mapper = mapper;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.webhookTimeout()).build();
+        this.api = config.webhookUrl().map(url -> QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(url.replaceAll("/$", "")))
+                .connectTimeout(config.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .build(AlertmanagerApi.class)).orElse(null);
     }
 
-    /** Queues the alert for the webhook; returns at once. */
+    /** Sends the alert to the webhook in the background; completes with whether it was delivered. */
     public CompletableFuture<Boolean> forward(Alert alert) {
-        if (config.webhookUrl().isEmpty()) {
+        if (api == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return CompletableFuture.supplyAsync(() -> deliver(alert), sender);
-    }
-
-    private boolean deliver(Alert alert) {
-        String body;
-        try {
-            body = mapper.writeValueAsString(List.of(payload(alert)));
-        } catch (JsonProcessingException e) {
-            LOG.errorf(e, "Alert %s cannot be serialised for the webhook", alert.alertId());
-            return false;
-        }
-        URI uri = URI.create(config.webhookUrl().get().replaceAll("/$", "") + "/api/v2/alerts");
+        List<Map<String, Object>> body = List.of(payload(alert));
         AtomicInteger attempt = new AtomicInteger();
-        try {
-            // Only an unreachable webhook or one answering 429/5xx is tried again: a 4xx will not get better.
-            Uni.createFrom().item(() -> post(uri, body, alert, attempt.incrementAndGet()))
-                    .onFailure(NotYetDelivered.class).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).withJitter(0.2)
-                    .atMost(Math.max(0, config.webhookAttempts() - 1))
-                    .await().indefinitely();
-            return true;
-        } catch (RuntimeException e) {
-            LOG.errorf("Alert %s not delivered to the webhook after %d attempt(s); it is on migration-alerts", alert.alertId(),
-                    attempt.get());
-            return false;
-        }
+        // Only an unreachable webhook or one answering 429/5xx is tried again: a 4xx will not get better.
+        return Uni.createFrom().deferred(() -> {
+            int n = attempt.incrementAndGet();
+            return api.post(body)
+                    .onFailure().transform(e -> {
+                        LOG.warnf("Alert webhook unreachable for %s (attempt %d): %s", alert.alertId(), n, e.getMessage());
+                        return new NotYetDelivered();
+                    })
+                    .map(response -> delivered(response, alert, n));
+        })
+                .onFailure(NotYetDelivered.class).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).withJitter(0.2)
+                .atMost(Math.max(0, config.webhookAttempts() - 1))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.errorf("Alert %s not delivered to the webhook after %d attempt(s); it is on migration-alerts", alert.alertId(),
+                            attempt.get());
+                    return false;
+                })
+                .subscribeAsCompletionStage().toCompletableFuture();
     }
 
-    private Boolean post(URI uri, String body, Alert alert, int attempt) {
-        try {
-            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(config.webhookTimeout())
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
+    private boolean delivered(Response response, Alert alert, int attempt) {
+        try (response) {
+            int status = response.getStatus();
             if (status / 100 == 2) {
-                return Boolean.TRUE;
+                return true;
             }
             LOG.warnf("Alert webhook answered %d for %s (attempt %d)", status, alert.alertId(), attempt);
             if (status == 429 || status >= 500) {
                 throw new NotYetDelivered();
             }
             throw new IllegalStateException("the webhook refused the alert with " + status);
-        } catch (java.io.IOException e) {
-            LOG.warnf("Alert webhook unreachable for %s (attempt %d): %s", alert.alertId(), attempt, e.getMessage());
-            throw new NotYetDelivered();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 
@@ -154,8 +136,9 @@ public class AlertmanagerWebhook {
     }
 
     @PreDestroy
-    void stop() throws InterruptedException {
-        sender.shutdown();
-        sender.awaitTermination(5, TimeUnit.SECONDS);
+    void stop() throws Exception {
+        if (api != null) {
+            ((AutoCloseable) api).close();
+        }
     }
 }

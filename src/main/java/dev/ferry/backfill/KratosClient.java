@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
  * Lookups with the resilience a long backfill needs: Mutiny retries with exponential backoff and
@@ -32,13 +31,13 @@ public class KratosClient {
     private final long rateIntervalNanos;
     private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
 
-    public KratosClient(KratosConfig config, ObjectMapper mapper, Vertx vertx) {
+    public KratosClient(KratosConfig config, ObjectMapper mapper) {
         this.config = config;
         this.rateIntervalNanos = config.rateLimit() > 0 ? (long) (1_000_000_000L / config.rateLimit()) : 0;
         if (config.fixture().isPresent()) {
             this.directory = new FixtureKratosDirectory(config.fixture().get(), mapper);
         } else if (config.adminUrl().isPresent()) {
-            this.directory = new HttpKratosDirectory(vertx, config.adminUrl().get(), config.token().orElse(null), config.timeout(),
+            this.directory = new HttpKratosDirectory(config.adminUrl().get(), config.token().orElse(null), config.timeout(),
                     BackfillOptions.MAX_CONCURRENCY, mapper);
         } else {
             this.directory = email -> CompletableFuture.failedFuture(new KratosException(
