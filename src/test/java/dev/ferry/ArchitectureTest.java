@@ -1,5 +1,6 @@
 package dev.ferry;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import org.junit.jupiter.api.Test;
@@ -17,5 +18,15 @@ class ArchitectureTest {
     @Test
     void featurePackagesHaveNoCycles() {
         slices().matching("dev.ferry.(*)..").should().beFreeOfCycles().check(FERRY);
+    }
+
+    /** ferry-cli is shaded alone into its own jar: it may use nothing of the service, and the service nothing of it. */
+    @Test
+    void theCliStandsAlone() {
+        noClasses().that().resideInAPackage("dev.ferry.cli..").should().dependOnClassesThat()
+                .resideOutsideOfPackages("dev.ferry.cli..", "java..", "picocli..", "com.fasterxml.jackson..", "io.smallrye.mutiny..")
+                .check(FERRY);
+        noClasses().that().resideOutsideOfPackage("dev.ferry.cli..").should().dependOnClassesThat().resideInAPackage("dev.ferry.cli..")
+                .check(FERRY);
     }
 }

@@ -51,9 +51,11 @@ public class RequestResource {
     private final RequestLedger requests;
     private final EventStreams streams;
     private final EventsConfig eventsConfig;
+    private final RequestWaiter waiter;
 
     public RequestResource(RequestSubmitter submitter, SecurityIdentity caller, RequestLedger requests,
-            EventStreams streams, EventsConfig eventsConfig) {
+            EventStreams streams, EventsConfig eventsConfig, RequestWaiter waiter) {
+        this.waiter = waiter;
         this.submitter = submitter;
         this.caller = caller;
         this.requests = requests;
@@ -84,7 +86,9 @@ public class RequestResource {
         }
         // A stream for an id that never comes would poll the ledger for hours: wait briefly (a pipeline
         // opens it right after POST), then refuse.
-        awaitInLedger(requestId);
+        if (waiter.untilInLedger(requestId, eventsConfig.waitForRequest()).await().indefinitely() == null) {
+            throw notFound(requestId);
+        }
         EventStreams.Permit permit = streams.open(caller.getPrincipal().getName());
         boolean mask = masked();
         AtomicReference<String> lastProgress = new AtomicReference<>();
@@ -114,61 +118,53 @@ public class RequestResource {
                 .onTermination().invoke(permit::close);
     }
 
-    private void awaitInLedger(String requestId) {
-        requests.poll(requestId)
-                .onItem().ifNull().failWith(NotInLedgerYet::new)
-                .onFailure(NotInLedgerYet.class).retry().withBackOff(Duration.ofMillis(200), Duration.ofMillis(500))
-                .expireIn(eventsConfig.waitForRequest().toMillis())
-                // When the wait runs out, Mutiny ends with "retries exhausted" caused by the last NotInLedgerYet.
-                .onFailure(RequestResource::notInLedgerYet).transform(e -> new FerryException(ErrorCode.REQUEST_NOT_FOUND,
-                        "No request '" + requestId + "' has been received"))
-                .await().indefinitely();
-    }
-
-    private static boolean notInLedgerYet(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof NotInLedgerYet) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The request has not reached the ledger (yet). */
-    private static final class NotInLedgerYet extends RuntimeException {
-        NotInLedgerYet() {
-            super(null, null, false, false);
-        }
-    }
-
     @POST
     @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a migration request", description = "Validates the request and publishes it to"
             + " migration-requests keyed by target. The result appears at the returned location once Ferry has run it.")
-    @APIResponse(responseCode = "202", description = "Published; see Location")
+    @APIResponse(responseCode = "200", description = "With wait: the request finished within it; the body is its ledger entry with the"
+            + " result, as GET answers")
+    @APIResponse(responseCode = "202", description = "Published; see Location (with wait: not final within it)")
     @APIResponse(responseCode = "400", description = "INVALID_REQUEST or UNKNOWN_TARGET (problem+json)")
     @APIResponse(responseCode = "503", description = "PUBLISH_FAILED: the broker did not acknowledge (problem+json)")
     @APIResponse(responseCode = "401", description = "UNAUTHENTICATED (problem+json)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: needs the operator role (problem+json)")
-    public Uni<Response> submit(MigrationRequest request) {
+    public Uni<Response> submit(MigrationRequest request,
+            @Parameter(description = "Seconds (0-60) to wait for the result before answering 202") @QueryParam("wait") String wait) {
         if (request == null) {
             throw FerryException.bodyRequired();
         }
-        return submitter.submit(request).map(submitted -> Response.accepted(submitted)
-                .location(URI.create(submitted.location())).build());
+        Duration waitFor = RequestWaiter.parse(wait);
+        return submitter.submit(request).flatMap(submitted -> {
+            Response accepted = Response.accepted(submitted).location(URI.create(submitted.location())).build();
+            if (waitFor.isZero()) {
+                return Uni.createFrom().item(accepted);
+            }
+            return waiter.untilFinal(submitted.requestId(), waitFor, caller.getPrincipal().getName())
+                    .map(row -> row == null || !row.status().isFinal() ? accepted
+                            : Response.ok(asSeenByCaller(RequestView.of(row, true))).location(URI.create(submitted.location())).build());
+        });
     }
 
     @GET
     @Path("/{requestId}")
-    @Operation(summary = "A request's status and, once finished, its result")
+    @Operation(summary = "A request's status and, once finished, its result", description = "With wait, answers as soon as the request"
+            + " is final, or with its current state when the wait ends; a waiting call counts as one of the caller's event streams.")
     @APIResponse(responseCode = "200", description = "The ledger entry")
     @APIResponse(responseCode = "404", description = "REQUEST_NOT_FOUND: not received yet, or never sent (problem+json)")
-    public Uni<RequestView> get(@PathParam("requestId") String requestId) {
-        return requests.entry(requestId)
-                .onItem().ifNull().failWith(() -> new FerryException(ErrorCode.REQUEST_NOT_FOUND,
-                        "No request '" + requestId + "' has been received (yet)"))
-                .map(entry -> asSeenByCaller(RequestView.of(entry, true)));
+    @APIResponse(responseCode = "429", description = "TOO_MANY_STREAMS: with wait, the caller's or the instance's streams are all open"
+            + " (problem+json)")
+    public Uni<RequestView> get(@PathParam("requestId") String requestId,
+            @Parameter(description = "Seconds (0-60) to wait for the request to be final") @QueryParam("wait") String wait) {
+        Duration waitFor = RequestWaiter.parse(wait);
+        Uni<LedgerRecord> row = waitFor.isZero() ? requests.entry(requestId)
+                : waiter.untilFinal(requestId, waitFor, caller.getPrincipal().getName());
+        return row.onItem().ifNull().failWith(() -> notFound(requestId)).map(entry -> asSeenByCaller(RequestView.of(entry, true)));
+    }
+
+    private static FerryException notFound(String requestId) {
+        return new FerryException(ErrorCode.REQUEST_NOT_FOUND, "No request '" + requestId + "' has been received (yet)");
     }
 
     @GET

@@ -144,7 +144,9 @@ class KubernetesManifestsTest {
         String script = String.join("\n", ((List<?>) container.get("args")).stream().map(Object::toString).toList());
         assertThat(list(container, "env").stream().filter(e -> e.get("name").equals("FERRY_URL")).findFirst().orElseThrow().get("value"))
                 .isEqualTo("http://" + map(one("Service", "ferry"), "metadata").get("name"));
-        assertThat(script).contains("/api/requests").contains("FAILED|REJECTED").contains("exit 1");
+        // ferry-cli's exit code is the step's: no JSON scraped, no token on the command line (PipelineJobIT runs the script).
+        assertThat(script).contains("ferry-cli submit").contains("--request-id").doesNotContain("sed ").doesNotContain("--token ")
+                .doesNotContain("FERRY_TOKEN");
         assertThat(map(map(one("Job", "ferry-migrate-alkemio"), "spec"), "template")).isNotNull();
         String networkPolicy = new Yaml().dump(one("NetworkPolicy", "ferry"));
         assertThat(networkPolicy).contains("port: 8080");

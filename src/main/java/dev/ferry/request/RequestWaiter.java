@@ -1,0 +1,90 @@
+package dev.ferry.request;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.ferry.problem.FerryException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Holds a REST call open until its request is final ({@code ?wait=<seconds>}), so a pipeline asks once
+ * instead of polling. A waiting call counts as one of its caller's event streams, under the same caps.
+ */
+@ApplicationScoped
+public class RequestWaiter {
+
+    /** The longest one call waits; a longer wait is a loop of calls (the CLI does that). */
+    public static final int MAX_WAIT_SECONDS = 60;
+    private static final Duration FIRST_LOOK = Duration.ofMillis(100);
+    private static final Duration LATEST_LOOK = Duration.ofMillis(500);
+
+    private final RequestLedger ledger;
+    private final EventStreams streams;
+
+    public RequestWaiter(RequestLedger ledger, EventStreams streams) {
+        this.ledger = ledger;
+        this.streams = streams;
+    }
+
+    /** The {@code wait} parameter: absent or 0 for no wait, else 1 to {@value #MAX_WAIT_SECONDS} seconds. */
+    public static Duration parse(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        try {
+            int seconds = Integer.parseInt(wait.trim());
+            if (seconds >= 0 && seconds <= MAX_WAIT_SECONDS) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw FerryException.badParameter("wait", "must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS + ", not '" + wait + "'");
+    }
+
+    /**
+     * The request as soon as it is final, or as it is when {@code wait} has passed (null if it has not
+     * reached the ledger by then). TOO_MANY_STREAMS when the caller already holds all its streams.
+     */
+    Uni<LedgerRecord> untilFinal(String requestId, Duration wait, String caller) {
+        EventStreams.Permit permit = streams.open(caller);
+        return until(requestId, wait, row -> row != null && row.status().isFinal()).eventually(permit::close);
+    }
+
+    /** The request once it has reached the ledger; null if it has not within {@code wait} (a stream opened right after POST). */
+    Uni<LedgerRecord> untilInLedger(String requestId, Duration wait) {
+        return until(requestId, wait, Objects::nonNull);
+    }
+
+    private Uni<LedgerRecord> until(String requestId, Duration wait, Predicate<LedgerRecord> done) {
+        return ledger.poll(requestId)
+                .onItem().transform(row -> {
+                    if (!done.test(row)) {
+                        throw new NotYet();
+                    }
+                    return row;
+                })
+                .onFailure(NotYet.class).retry().withBackOff(FIRST_LOOK, LATEST_LOOK).expireIn(wait.toMillis())
+                // When the wait runs out, Mutiny ends with "retries exhausted", caused by the last NotYet.
+                .onFailure(RequestWaiter::notYet).recoverWithUni(() -> ledger.poll(requestId));
+    }
+
+    private static boolean notYet(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NotYet) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The request is not where the caller waits for it yet. */
+    private static final class NotYet extends RuntimeException {
+        NotYet() {
+            super(null, null, false, false);
+        }
+    }
+}
