@@ -23,11 +23,15 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
     private static final Pattern FILL = Pattern.compile("(?is)^\\s*(?:INSERT(?:\\s+IGNORE)?\\s+INTO|REPLACE\\s+INTO|LOAD\\s+DATA\\b.*?\\bINTO\\s+TABLE)\\s+"
             + NAME);
     private static final Pattern DROP_TABLE = Pattern.compile("(?is)^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(.+)$");
+    /** Statements that change a table's rows: a data check cannot predict what they leave. */
+    private static final Pattern CHANGE_ROWS = Pattern.compile("(?is)^\\s*(?:UPDATE(?:\\s+LOW_PRIORITY)?(?:\\s+IGNORE)?|DELETE(?:\\s+LOW_PRIORITY)?"
+            + "(?:\\s+QUICK)?(?:\\s+IGNORE)?\\s+FROM|TRUNCATE(?:\\s+TABLE)?)\\s+" + NAME);
     private static final Pattern RENAME_TABLE = Pattern.compile("(?is)^\\s*RENAME\\s+TABLE\\s+" + NAME + "\\s+TO\\s+" + NAME);
 
     private final ScriptLinter.TargetFacts live;
     private final Set<String> created = new HashSet<>();
     private final Set<String> filled = new HashSet<>();
+    private final Set<String> rowsChanged = new HashSet<>();
     private final Set<String> dropped = new HashSet<>();
     private final Map<String, Set<String>> addedColumns = new HashMap<>();
     private final Map<String, ScriptLinter.ColumnType> retyped = new HashMap<>();
@@ -61,9 +65,26 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
                 : live.columnType(table, column);
     }
 
+    /** A table this run created holds no rows the statement would meet; any other is asked live. */
+    @Override
+    public ScriptLinter.Rows rowsWhere(String table, String condition, long maxRows) {
+        return created.contains(key(table)) ? ScriptLinter.Rows.NONE : live.rowsWhere(table, condition, maxRows);
+    }
+
+    @Override
+    public ScriptLinter.Rows duplicates(String table, java.util.List<String> expressions, long maxRows) {
+        return created.contains(key(table)) ? ScriptLinter.Rows.NONE : live.duplicates(table, expressions, maxRows);
+    }
+
     @Override
     public String schema() {
         return live.schema();
+    }
+
+    @Override
+    public boolean rowsChangedEarlier(String table) {
+        String key = key(table);
+        return filled.contains(key) || rowsChanged.contains(key);
     }
 
     /** Whether the table, or the column of it, was created by an earlier statement of this batch. */
@@ -83,6 +104,8 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
             }
         } else if ((m = FILL.matcher(sql)).find()) {
             filled.add(key(m.group(1)));
+        } else if ((m = CHANGE_ROWS.matcher(sql)).find()) {
+            rowsChanged.add(key(m.group(1)));
         } else if ((m = RENAME_TABLE.matcher(sql)).find()) {
             String from = key(m.group(1));
             String to = key(m.group(2));

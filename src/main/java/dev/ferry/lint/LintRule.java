@@ -26,7 +26,15 @@ public enum LintRule {
     TABLE_COPY("table-copy", LintSeverity.BLOCK, "copies a table of at least ddl.large-table-rows rows, blocking its writes while it"
             + " runs, and no online tool is enabled"),
     /** Not a statement rule: the drift check reports a live schema that differs from the history through the same channel. */
-    SCHEMA_DRIFT("schema-drift", LintSeverity.BLOCK, "the live schema differs from what the target's history produces");
+    SCHEMA_DRIFT("schema-drift", LintSeverity.BLOCK, "the live schema differs from what the target's history produces"),
+    // Data rules: asked of the target's rows before anything runs; each would make the server refuse the statement.
+    UNIQUE_DUPLICATES("unique-duplicates", LintSeverity.BLOCK, "adds a unique or primary key over values that are not unique"),
+    NOT_NULL_NULLS("not-null-nulls", LintSeverity.BLOCK, "makes a column NOT NULL while rows hold NULL in it"),
+    VALUE_DOES_NOT_FIT("value-does-not-fit", LintSeverity.BLOCK, "changes a column's type, length or character set while rows hold"
+            + " values the new one cannot store"),
+    ENUM_VALUE_IN_USE("enum-value-in-use", LintSeverity.BLOCK, "removes enum values that rows still hold"),
+    FOREIGN_KEY_ORPHANS("foreign-key-orphans", LintSeverity.BLOCK, "adds a foreign key that rows already violate"),
+    CHECK_VIOLATIONS("check-violations", LintSeverity.BLOCK, "adds a check constraint that rows already violate");
 
     private final String id;
     private final LintSeverity defaultSeverity;

@@ -52,11 +52,20 @@ public final class ScriptLinter {
 
     private final Map<LintRule, LintSeverity> severities;
     private final long largeTableRows;
+    private final long dataCheckMaxRows;
 
     public ScriptLinter(Map<LintRule, LintSeverity> severities, long largeTableRows) {
+        this(severities, largeTableRows, DEFAULT_DATA_CHECK_MAX_ROWS);
+    }
+
+    /** {@code dataCheckMaxRows}: a data rule reads at most this many rows of a table, and says when it sampled. */
+    public ScriptLinter(Map<LintRule, LintSeverity> severities, long largeTableRows, long dataCheckMaxRows) {
         this.severities = severities;
         this.largeTableRows = largeTableRows;
+        this.dataCheckMaxRows = dataCheckMaxRows;
     }
+
+    public static final long DEFAULT_DATA_CHECK_MAX_ROWS = 10_000_000;
 
     /** What the linter needs to know about the live target; absent tables read as new and empty. */
     public interface TargetFacts {
@@ -70,10 +79,46 @@ public final class ScriptLinter {
         default String schema() {
             return null;
         }
+
+        /**
+         * Rows of {@code table} (aliased {@code checked}) for which {@code condition} holds: how many, and
+         * the primary keys of up to five. Reads at most {@code maxRows} rows and says so.
+         */
+        default Rows rowsWhere(String table, String condition, long maxRows) {
+            return Rows.UNKNOWN;
+        }
+
+        /** Whether an earlier statement of this run adds, changes or removes rows of {@code table}: its rows are not what it will hold. */
+        default boolean rowsChangedEarlier(String table) {
+            return false;
+        }
+
+        /** Values of {@code expressions} over {@code table} (aliased {@code checked}) that more than one row holds, NULLs aside. */
+        default Rows duplicates(String table, List<String> expressions, long maxRows) {
+            return Rows.UNKNOWN;
+        }
     }
 
-    /** A column's type as information_schema describes it. */
-    public record ColumnType(String dataType, Long length, Integer precision, Integer scale) {
+    /**
+     * What a data check found: how many rows (or repeated values), up to five of them, and whether
+     * only part of the table was read (then no row found proves nothing).
+     */
+    public record Rows(long count, List<String> sample, boolean sampled) {
+        /** Read in full: none. */
+        public static final Rows NONE = new Rows(0, List.of(), false);
+        /** Not asked, or the server could not answer: no prediction either way. */
+        public static final Rows UNKNOWN = new Rows(0, List.of(), true);
+    }
+
+    /**
+     * A column's type as information_schema describes it; {@code columnType} is the full spelling
+     * ({@code enum('a','b')}, {@code int(10) unsigned}) and {@code charset} its character set, where known.
+     */
+    public record ColumnType(String dataType, Long length, Integer precision, Integer scale, String columnType, String charset) {
+
+        public ColumnType(String dataType, Long length, Integer precision, Integer scale) {
+            this(dataType, length, precision, scale, null, null);
+        }
     }
 
     /** A script to lint: its file name (findings name it) and its text. */
@@ -121,6 +166,27 @@ public final class ScriptLinter {
                     hits.addAll(byPattern(sql));
                 }
             }
+            // A table this run created or filled, or whose rows it changed, is not what the live rows say: no prediction.
+            Set<String> checkedToFit = new java.util.HashSet<>();
+            if (DataChecks.mayApply(sql) && DataChecks.table(sql).filter(t -> !batch.createdInBatch(t, null) && !batch.rowsChangedEarlier(t))
+                    .isPresent()) {
+                for (DataChecks.Violation v : DataChecks.of(sql, batch, dataCheckMaxRows)) {
+                    if (!v.found()) {
+                        if (v.column() != null && !v.sampled()) {
+                            checkedToFit.add(v.column());
+                        }
+                        continue;
+                    }
+                    LintSeverity severity = severities.getOrDefault(v.rule(), v.rule().defaultSeverity());
+                    if (severity != LintSeverity.OFF) {
+                        String reason = waivers.get(v.rule());
+                        findings.add(new LintFinding(scriptName, statement.line(), v.rule().id(), severity, v.rule().description() + ": "
+                                + v.detail() + (v.sample().isEmpty() ? "" : ", e.g. " + String.join("; ", v.sample()))
+                                + (v.sampled() ? " (read the first " + dataCheckMaxRows + " rows only: lint.data-check-max-rows)" : ""),
+                                reason == null ? null : Boolean.TRUE, reason, v.rows(), v.sample()));
+                    }
+                }
+            }
             for (Hit hit : hits) {
                 LintSeverity severity = severities.getOrDefault(hit.rule(), hit.rule().defaultSeverity());
                 if (severity == LintSeverity.OFF || hit.removes(purpose)) {
@@ -128,6 +194,10 @@ public final class ScriptLinter {
                 }
                 String detail = hit.detail();
                 Optional<String> harmless = DATA_RULES.contains(hit.rule()) ? harmless(hit, batch) : Optional.empty();
+                if (harmless.isEmpty() && hit.rule() == LintRule.COLUMN_NARROWED && hit.column() != null
+                        && checkedToFit.contains(Identifiers.key(hit.table()) + "." + Identifiers.key(hit.column()))) {
+                    harmless = Optional.of("every value the table holds fits (checked)");
+                }
                 if (harmless.isPresent() && severity == LintSeverity.BLOCK) {
                     severity = LintSeverity.WARN;
                     detail += "; not blocking: " + harmless.get();
@@ -406,8 +476,8 @@ public final class ScriptLinter {
             @Override
             public Optional<ColumnType> columnType(String table, String column) {
                 try (PreparedStatement ps = connection.prepareStatement("SELECT data_type, character_maximum_length,"
-                        + " numeric_precision, numeric_scale FROM information_schema.columns WHERE table_schema = DATABASE()"
-                        + " AND table_name = ? AND column_name = ?")) {
+                        + " numeric_precision, numeric_scale, column_type, character_set_name FROM information_schema.columns"
+                        + " WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?")) {
                     ps.setString(1, table);
                     ps.setString(2, column);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -415,11 +485,82 @@ public final class ScriptLinter {
                             return Optional.empty();
                         }
                         return Optional.of(new ColumnType(rs.getString(1).toLowerCase(Locale.ROOT), (Long) rs.getObject(2, Long.class),
-                                rs.getObject(3, Integer.class), rs.getObject(4, Integer.class)));
+                                rs.getObject(3, Integer.class), rs.getObject(4, Integer.class), rs.getString(5), rs.getString(6)));
                     }
                 } catch (SQLException e) {
                     return Optional.empty();
                 }
+            }
+
+            @Override
+            public Rows rowsWhere(String table, String condition, long maxRows) {
+                if (!exists(table)) {
+                    return Rows.NONE;
+                }
+                boolean sampled = estimatedRows(table) > maxRows;
+                String from = from(table, sampled, maxRows);
+                List<String> keys = primaryKey(table);
+                String shown = keys.isEmpty() ? "'(no primary key)'"
+                        : "CONCAT_WS(',', " + String.join(", ", keys.stream().map(k -> "checked." + Identifiers.quote(k)).toList()) + ")";
+                return query("SELECT COUNT(*) FROM " + from + " WHERE " + condition, "SELECT " + shown + " FROM " + from + " WHERE "
+                        + condition + " LIMIT 5", sampled);
+            }
+
+            @Override
+            public Rows duplicates(String table, List<String> expressions, long maxRows) {
+                if (!exists(table)) {
+                    return Rows.NONE;
+                }
+                boolean sampled = estimatedRows(table) > maxRows;
+                String from = from(table, sampled, maxRows);
+                String notNull = String.join(" AND ", expressions.stream().map(e -> e + " IS NOT NULL").toList());
+                String groups = "SELECT CONCAT_WS(',', " + String.join(", ", expressions) + ") AS v, COUNT(*) AS n FROM " + from + " WHERE "
+                        + notNull + " GROUP BY " + String.join(", ", expressions) + " HAVING COUNT(*) > 1";
+                return query("SELECT COUNT(*) FROM (" + groups + ") repeated", "SELECT CONCAT(v, ' (', n, ' rows)') FROM (" + groups
+                        + ") repeated LIMIT 5", sampled);
+            }
+
+            private String from(String table, boolean sampled, long maxRows) {
+                return sampled ? "(SELECT * FROM " + Identifiers.quote(table) + " LIMIT " + maxRows + ") checked"
+                        : Identifiers.quote(table) + " checked";
+            }
+
+            private Rows query(String count, String sample, boolean sampled) {
+                try (java.sql.Statement s = connection.createStatement()) {
+                    long n;
+                    try (ResultSet rs = s.executeQuery(count)) {
+                        rs.next();
+                        n = rs.getLong(1);
+                    }
+                    List<String> examples = new ArrayList<>();
+                    if (n > 0) {
+                        try (ResultSet rs = s.executeQuery(sample)) {
+                            while (rs.next()) {
+                                examples.add(rs.getString(1));
+                            }
+                        }
+                    }
+                    return new Rows(n, examples, sampled);
+                } catch (SQLException e) {
+                    // A check the server cannot answer (an expression it rejects) is no prediction: the statement will tell.
+                    return Rows.UNKNOWN;
+                }
+            }
+
+            private List<String> primaryKey(String table) {
+                List<String> keys = new ArrayList<>();
+                try (PreparedStatement ps = connection.prepareStatement("SELECT column_name FROM information_schema.key_column_usage"
+                        + " WHERE table_schema = DATABASE() AND table_name = ? AND constraint_name = 'PRIMARY' ORDER BY ordinal_position")) {
+                    ps.setString(1, table);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            keys.add(rs.getString(1));
+                        }
+                    }
+                } catch (SQLException e) {
+                    return List.of();
+                }
+                return keys;
             }
 
             private boolean exists(String table) {

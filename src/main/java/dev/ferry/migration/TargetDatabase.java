@@ -34,7 +34,7 @@ public final class TargetDatabase implements AutoCloseable {
         this.name = name;
         this.config = config;
         this.scripts = new ScriptCatalog(config.locations());
-        this.linter = new ScriptLinter(severities(name, config.lint().rules()), config.lint().largeTableRows());
+        this.linter = new ScriptLinter(severities(name, config.lint().rules()), config.lint().largeTableRows(), config.lint().dataCheckMaxRows());
         try {
             this.pool = new MariaDbPoolDataSource(withPoolSize(config.jdbcUrl(), config.poolSize()));
             if (config.username().isPresent()) {

@@ -169,5 +169,12 @@ public interface TargetsConfig {
         /** Tables with at least this many rows count as large for the online-index rule. */
         @WithDefault("1000000")
         long largeTableRows();
+
+        /**
+         * A data rule (duplicates before a unique key, NULLs before NOT NULL, ...) reads at most this many
+         * rows of a table; above it, it checks the first rows only and says so in its finding.
+         */
+        @WithDefault("10000000")
+        long dataCheckMaxRows();
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ferry.problem.FerryException;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -18,8 +19,8 @@ public class RequestWaiter {
 
     /** The longest one call waits; a longer wait is a loop of calls (the CLI does that). */
     public static final int MAX_WAIT_SECONDS = 60;
-    private static final Duration FIRST_LOOK = Duration.ofMillis(100);
-    private static final Duration LATEST_LOOK = Duration.ofMillis(500);
+    /** How often a waiting call reads its request's row (one indexed lookup). */
+    private static final Duration LOOK_EVERY = Duration.ofMillis(250);
 
     private final RequestLedger ledger;
     private final EventStreams streams;
@@ -60,31 +61,12 @@ public class RequestWaiter {
     }
 
     private Uni<LedgerRecord> until(String requestId, Duration wait, Predicate<LedgerRecord> done) {
-        return ledger.poll(requestId)
-                .onItem().transform(row -> {
-                    if (!done.test(row)) {
-                        throw new NotYet();
-                    }
-                    return row;
-                })
-                .onFailure(NotYet.class).retry().withBackOff(FIRST_LOOK, LATEST_LOOK).expireIn(wait.toMillis())
-                // When the wait runs out, Mutiny ends with "retries exhausted", caused by the last NotYet.
-                .onFailure(RequestWaiter::notYet).recoverWithUni(() -> ledger.poll(requestId));
-    }
-
-    private static boolean notYet(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof NotYet) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The request is not where the caller waits for it yet. */
-    private static final class NotYet extends RuntimeException {
-        NotYet() {
-            super(null, null, false, false);
-        }
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(LOOK_EVERY)
+                .onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> ledger.poll(requestId))
+                .select().where(done::test)
+                .toUni()
+                // When the wait runs out, the request as it is then (null if it never reached the ledger).
+                .ifNoItem().after(wait).recoverWithUni(() -> ledger.poll(requestId));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -47,16 +48,31 @@ class LiveFactsTest {
             assertThat(live.estimatedRows("absent")).isZero();
             for (Map.Entry<String, ScriptLinter.ColumnType> column : LintTables.COLUMNS.entrySet()) {
                 String[] name = column.getKey().split("\\.");
-                assertThat(live.columnType(name[0], name[1])).as(column.getKey()).contains(column.getValue());
+                ScriptLinter.ColumnType expected = column.getValue();
+                assertThat(live.columnType(name[0], name[1])).as(column.getKey()).hasValueSatisfying(type -> assertThat(new ScriptLinter.ColumnType(
+                        type.dataType(), type.length(), type.precision(), type.scale())).isEqualTo(expected));
             }
             assertThat(live.columnType("filled", "absent")).isEmpty();
         }
     }
 
     @Test
+    void aNarrowingEveryLiveValueFitsIsCheckedAndOnlyWarned() throws SQLException {
+        try (Connection c = TestInfrastructure.connect(LintTables.SCHEMA)) {
+            List<LintFinding> findings = new ScriptLinter(Map.of(), 1_000).lint("V9__x.sql", "ALTER TABLE filled MODIFY name VARCHAR(20);",
+                    ScriptLinter.liveFacts(c));
+            assertThat(findings).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo("column-narrowed");
+                assertThat(f.severity()).isEqualTo(LintSeverity.WARN);
+                assertThat(f.message()).contains("every value the table holds fits (checked)");
+            });
+        }
+    }
+
+    @Test
     void lintOverALiveConnectionFindsWhatTheFactsPredict() throws SQLException {
         ScriptLinter linter = new ScriptLinter(Map.of(), 1_000);
-        String script = "ALTER TABLE filled MODIFY name VARCHAR(20);\nDROP TABLE empty_one;\nCREATE INDEX ix_v ON big (v);";
+        String script = "DELETE FROM filled;\nDROP TABLE empty_one;\nCREATE INDEX ix_v ON big (v);";
         try (Connection c = TestInfrastructure.connect(LintTables.SCHEMA)) {
             // Messages quote the row estimate, which the server's statistics give only roughly.
             assertThat(linter.lint("V9__x.sql", script, ScriptLinter.liveFacts(c))).extracting(f -> f.line() + " " + f.rule() + " " + f.severity())
