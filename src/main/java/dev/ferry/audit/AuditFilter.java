@@ -11,7 +11,6 @@ import java.util.List;
 import dev.ferry.backfill.AuditStatus;
 import dev.ferry.backfill.FailureReason;
 import dev.ferry.problem.FerryException;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The list and export filters, checked and turned into a WHERE clause with bound parameters: no
@@ -46,36 +45,36 @@ record AuditFilter(List<String> statuses, String reason, String runId, String em
         return new AuditFilter(List.copyOf(checked), reason, runId, emailPrefix, fromTime, toTime, unresolvedOnly);
     }
 
-    /** " AND ..." conditions for these filters, their values appended to {@code params}. */
-    String where(Tuple params) {
+    /** " AND ..." conditions for these filters, with {@code ?} for each value, the values appended to {@code params} in order. */
+    String where(List<Object> params) {
         StringBuilder sql = new StringBuilder();
         if (!statuses.isEmpty()) {
             sql.append(" AND resolution_status IN (").append(String.join(", ", java.util.Collections.nCopies(statuses.size(), "?")))
                     .append(")");
-            statuses.forEach(params::addString);
+            params.addAll(statuses);
         }
         if (unresolvedOnly) {
             sql.append(" AND resolution_status = 'failed'");
         }
         if (reason != null) {
             sql.append(" AND failure_reason = ?");
-            params.addString(reason);
+            params.add(reason);
         }
         if (runId != null) {
             sql.append(" AND run_id = ?");
-            params.addString(runId);
+            params.add(runId);
         }
         if (emailPrefix != null) {
             sql.append(" AND email LIKE ? ESCAPE '!'");
-            params.addString(emailPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            params.add(emailPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         }
         if (from != null) {
             sql.append(" AND attempted_at >= ?");
-            params.addLocalDateTime(from);
+            params.add(from);
         }
         if (to != null) {
             sql.append(" AND attempted_at < ?");
-            params.addLocalDateTime(to);
+            params.add(to);
         }
         return sql.toString();
     }

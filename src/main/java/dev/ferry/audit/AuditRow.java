@@ -32,6 +32,12 @@ public record AuditRow(
     static final String COLUMNS = "id, run_id, user_id, email, identity_id, resolution_status, failure_reason, kratos_error, attempts,"
             + " attempted_at, resolved_at, resolved_by, resolution_note, version";
 
+    static AuditRow of(AuditEntry e) {
+        return new AuditRow(e.id, e.runId, e.userId, e.email, e.identityId, e.resolutionStatus, e.failureReason, e.kratosError, e.attempts,
+                utc(e.attemptedAt), utc(e.resolvedAt), e.resolvedBy, e.resolutionNote, e.version);
+    }
+
+    /** A row the export streams over the Vert.x client. */
     static AuditRow of(Row r) {
         return new AuditRow(r.getLong("id"), r.getString("run_id"), r.getString("user_id"), r.getString("email"),
                 r.getString("identity_id"), r.getString("resolution_status"), r.getString("failure_reason"), r.getString("kratos_error"),
@@ -39,7 +45,6 @@ public record AuditRow(
                 r.getString("resolved_by"), r.getString("resolution_note"), r.getInteger("version"));
     }
 
-    /** What a viewer sees: {@code j***@example.org}. */
     /** The row as a viewer sees it: every email address masked, also in who resolved it and in the texts. */
     AuditRow masked() {
         return new AuditRow(id, runId, userId, EmailMask.mask(email), identityId, resolutionStatus, failureReason,

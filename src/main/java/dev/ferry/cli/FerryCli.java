@@ -72,6 +72,14 @@ public final class FerryCli {
         @Option(names = "--json", description = "Print the result (or Ferry's problem) as JSON instead of a summary")
         boolean json;
 
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
+        /** Prints the answer as the command was asked to; returns the exit code. */
+        int report(FerryApi.Answer answer) {
+            return Report.print(answer, json, command.commandLine().getOut(), command.commandLine().getErr()).code();
+        }
+
         FerryApi api() throws IOException {
             String token = tokenFile != null ? Files.readString(tokenFile, StandardCharsets.UTF_8).trim() : env.get("FERRY_TOKEN");
             if (token == null || token.isBlank()) {
@@ -121,9 +129,6 @@ public final class FerryCli {
         @Option(names = "--wait", defaultValue = "30m", description = "How long to wait for the result: 90s, 30m, 1h (default: ${DEFAULT-VALUE})")
         Duration wait;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
             FerryApi api = connection.api();
@@ -148,7 +153,7 @@ public final class FerryCli {
             if (answer.status() == 202) {
                 answer = api.awaitFinal(requestId, deadline);
             }
-            return Report.print(answer, connection.json, spec.commandLine().getOut(), spec.commandLine().getErr()).code();
+            return connection.report(answer);
         }
     }
 
@@ -160,13 +165,9 @@ public final class FerryCli {
         @Parameters(index = "0", description = "The request id")
         String requestId;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
-            FerryApi.Answer answer = connection.api().get(requestId, 0);
-            return Report.print(answer, connection.json, spec.commandLine().getOut(), spec.commandLine().getErr()).code();
+            return connection.report(connection.api().get(requestId, 0));
         }
     }
 
@@ -181,13 +182,9 @@ public final class FerryCli {
         @Option(names = "--wait", defaultValue = "30m", description = "How long to wait (default: ${DEFAULT-VALUE})")
         Duration wait;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
-            FerryApi.Answer answer = connection.api().awaitFinal(requestId, Instant.now().plus(wait));
-            return Report.print(answer, connection.json, spec.commandLine().getOut(), spec.commandLine().getErr()).code();
+            return connection.report(connection.api().awaitFinal(requestId, Instant.now().plus(wait)));
         }
     }
 
