@@ -103,7 +103,7 @@ class CliTest {
         String id = id("cli-held");
         try (Connection holder = TestInfrastructure.connect("ferry_test"); TcpProxy proxy = new TcpProxy(ferry.getPort())) {
             hold(holder);
-            Run timedOut = cli(operator(), "submit", "--target", "serial", "--request-id", id, "--wait", "2s");
+            Run timedOut = cli(operator(), "submit", "--target", "held", "--request-id", id, "--wait", "2s");
             assertThat(timedOut.code).as(timedOut.toString()).isEqualTo(4);
             assertThat(timedOut.out).contains("RUNNING (not final when the wait ran out)");
 
@@ -143,14 +143,14 @@ class CliTest {
     }
 
     private static void hold(Connection holder) throws SQLException {
-        try (PreparedStatement lock = holder.prepareStatement("SELECT GET_LOCK('ferry:serial', 0)"); ResultSet rs = lock.executeQuery()) {
+        try (PreparedStatement lock = holder.prepareStatement("SELECT GET_LOCK('ferry:held', 0)"); ResultSet rs = lock.executeQuery()) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
     }
 
     private static void release(Connection holder) throws SQLException {
-        try (PreparedStatement unlock = holder.prepareStatement("SELECT RELEASE_LOCK('ferry:serial')")) {
+        try (PreparedStatement unlock = holder.prepareStatement("SELECT RELEASE_LOCK('ferry:held')")) {
             unlock.executeQuery().close();
         }
     }

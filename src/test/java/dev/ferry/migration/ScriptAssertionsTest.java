@@ -47,9 +47,20 @@ class ScriptAssertionsTest {
     void aCheckBeforeAScriptRefusesItOnTheRowsItFindsAndLetsItRunOnceTheyAreGone() throws Exception {
         accountsMigrated("CREATE TABLE account (id INT PRIMARY KEY, email VARCHAR(80));\n"
                 + "INSERT INTO account VALUES (1, 'ann@example.org'), (2, 'bob@example.org'), (3, 'ann@example.org');\n");
-        Files.writeString(FOLDER.resolve("V2__unique_email.sql"), "-- no two accounts may share an email before the key is added\n"
+        // A unique key over repeated emails: lint's data rule predicts the server's refusal, with the value.
+        Files.writeString(FOLDER.resolve("V2__unique_email.sql"), "ALTER TABLE account ADD UNIQUE KEY ux_account_email (email);\n");
+        JsonNode predicted = send("migrate", Map.of());
+        assertThat(predicted.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(predicted.path("error").path("code").asText()).isEqualTo("LINT_BLOCKED");
+        JsonNode finding = predicted.path("lint").get(0);
+        assertThat(finding.path("rule").asText()).isEqualTo("unique-duplicates");
+        assertThat(finding.path("rows").asLong()).isEqualTo(1);
+        assertThat(finding.path("sample").get(0).asText()).isEqualTo("ann@example.org (2 rows)");
+
+        // What lint cannot know, the script states: the login copied from the email must be unique.
+        Files.writeString(FOLDER.resolve("V2__unique_email.sql"), "-- no two accounts may share an email, which becomes their login\n"
                 + "-- ferry:check SELECT email, COUNT(*) AS n FROM account GROUP BY email HAVING COUNT(*) > 1;\n"
-                + "ALTER TABLE account ADD UNIQUE KEY ux_account_email (email);\n");
+                + "ALTER TABLE account ADD COLUMN login VARCHAR(80) NULL;\nUPDATE account SET login = email WHERE id > 0;\n");
 
         JsonNode dryRun = send("migrate", Map.of("dryRun", true));
         assertThat(dryRun.path("status").asText()).isEqualTo("REJECTED");

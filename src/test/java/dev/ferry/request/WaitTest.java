@@ -48,14 +48,14 @@ class WaitTest {
     @Test
     void aWaitThatEndsFirstAnswersWithTheCurrentStateThenAWaitingGetWithTheFinalOne() throws Exception {
         String id = "wait-held-" + UUID.randomUUID();
-        // The target lock held elsewhere keeps the migrate RUNNING (serial waits up to 60 s for it).
+        // The target lock held elsewhere keeps the migrate RUNNING (held waits up to 60 s for it).
         try (Connection holder = TestInfrastructure.connect("ferry_test");
-                PreparedStatement lock = holder.prepareStatement("SELECT GET_LOCK('ferry:serial', 0)")) {
+                PreparedStatement lock = holder.prepareStatement("SELECT GET_LOCK('ferry:held', 0)")) {
             try (ResultSet rs = lock.executeQuery()) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
-            given().contentType(ContentType.JSON).body(request(id, "migrate", "serial")).queryParam("wait", 1)
+            given().contentType(ContentType.JSON).body(request(id, "migrate", "held")).queryParam("wait", 1)
                     .when().post("/api/requests")
                     .then().statusCode(202).body("requestId", equalTo(id));
 
@@ -112,7 +112,7 @@ class WaitTest {
     }
 
     private static void release(Connection holder) throws SQLException {
-        try (PreparedStatement unlock = holder.prepareStatement("SELECT RELEASE_LOCK('ferry:serial')")) {
+        try (PreparedStatement unlock = holder.prepareStatement("SELECT RELEASE_LOCK('ferry:held')")) {
             unlock.executeQuery().close();
         }
     }
