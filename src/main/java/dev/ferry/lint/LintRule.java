@@ -25,6 +25,9 @@ public enum LintRule {
     /** Not a statement rule: the algorithm probe (AlterProbe) reports copies of large tables through the same channel. */
     TABLE_COPY("table-copy", LintSeverity.BLOCK, "copies a table of at least ddl.large-table-rows rows, blocking its writes while it"
             + " runs, and no online tool is enabled"),
+    /** Not a statement rule: the algorithm probe reports every change that copies its table (dry runs probe every table). */
+    TABLE_REBUILD("table-rebuild", LintSeverity.WARN, "copies its table (ALGORITHM=COPY): the table's writes wait until it is done, cheap"
+            + " only while the table is small"),
     /** Not a statement rule: the drift check reports a live schema that differs from the history through the same channel. */
     SCHEMA_DRIFT("schema-drift", LintSeverity.BLOCK, "the live schema differs from what the target's history produces"),
     // Data rules: asked of the target's rows before anything runs; each would make the server refuse the statement.

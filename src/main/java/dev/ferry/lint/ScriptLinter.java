@@ -67,6 +67,11 @@ public final class ScriptLinter {
 
     public static final long DEFAULT_DATA_CHECK_MAX_ROWS = 10_000_000;
 
+    /** The severity this linter gives {@code rule}: configured, else the rule's default. */
+    public LintSeverity severity(LintRule rule) {
+        return severities.getOrDefault(rule, rule.defaultSeverity());
+    }
+
     /** What the linter needs to know about the live target; absent tables read as new and empty. */
     public interface TargetFacts {
         boolean hasRows(String table);

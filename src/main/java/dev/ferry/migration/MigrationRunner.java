@@ -144,6 +144,11 @@ public class MigrationRunner {
             List<PlannedStatement> tableChanges = AlterProbe.plan(target, pendingScripts, dryRun);
             tableChanges.stream().filter(PlannedStatement::copiesLargeTable).forEach(c -> findings.add(new LintFinding(c.script(), c.line(),
                     LintRule.TABLE_COPY.id(), LintSeverity.BLOCK, LintRule.TABLE_COPY.description() + " (table " + c.table() + ")", null, null)));
+            // Copies of smaller tables: what makes a statement expensive, said in the plan, not refused.
+            LintSeverity rebuild = target.severity(LintRule.TABLE_REBUILD);
+            tableChanges.stream().filter(c -> c.copies() && !c.largeTable() && rebuild != LintSeverity.OFF).forEach(c -> findings.add(
+                    new LintFinding(c.script(), c.line(), LintRule.TABLE_REBUILD.id(), rebuild, LintRule.TABLE_REBUILD.description()
+                            + " (table " + c.table() + ")", null, null)));
             if (dryRun) {
                 Optional<FerryException> check = firstScriptCheck(target, pendingScripts);
                 if (check.isPresent()) {

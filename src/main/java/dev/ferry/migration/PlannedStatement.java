@@ -15,8 +15,13 @@ public record PlannedStatement(String script, int index, int line, String statem
 
     static final String UNKNOWN = "unknown";
 
-    /** A copy of a large table: blocks writes for as long as it runs. */
+    /** A change that copies its table: writes wait for as long as it runs. */
+    boolean copies() {
+        return OnlineDdl.Algorithm.COPY.shown().equals(algorithm);
+    }
+
+    /** A copy of a large table. */
     boolean copiesLargeTable() {
-        return largeTable && OnlineDdl.Algorithm.COPY.shown().equals(algorithm);
+        return largeTable && copies();
     }
 }

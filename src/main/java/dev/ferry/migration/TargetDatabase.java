@@ -144,6 +144,11 @@ public final class TargetDatabase implements AutoCloseable {
     }
 
     /** The lint configured for this target: per-rule severities over the defaults. */
+    /** The severity this target gives a lint rule. */
+    LintSeverity severity(LintRule rule) {
+        return linter.severity(rule);
+    }
+
     /** The lint findings of {@code scripts} run in order on this target (see {@link ScriptLinter#lint(List, ScriptLinter.TargetFacts, Map)}). */
     List<LintFinding> lint(List<ScriptCatalog.Script> scripts, Map<String, Set<String>> purposes) {
         if (scripts.isEmpty()) {
