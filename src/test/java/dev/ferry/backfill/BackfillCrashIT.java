@@ -76,8 +76,9 @@ class BackfillCrashIT {
                     .isEqualTo(300);
             assertThat(count("SELECT COUNT(*) FROM `user` WHERE authId IS NOT NULL")).isEqualTo(300);
             assertThat(count("SELECT MAX(attempts) FROM user_authid_backfill_audit WHERE run_id = '" + runId + "'")).isEqualTo(1);
-            Thread.sleep(2_000);
-            assertThat(kafka.results(runId)).hasSize(1);
+            // One result, and no second one within two seconds.
+            Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> kafka.results(runId).size() == 1);
         } finally {
             second.stop();
         }

@@ -78,7 +78,9 @@ class HostileInputReliabilityIT {
             Awaitility.await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(2))
                     .until(() -> rig.kafka.allResults().size() - before + rig.kafka.deadLetterCount("fuzz-") >= sent);
             double seconds = (System.nanoTime() - started) / 1e9;
-            Thread.sleep(3_000); // anything more than one outcome per payload would show up now
+            // Anything more than one outcome per payload would show up within these seconds.
+            Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> rig.kafka.allResults().size() - before + rig.kafka.deadLetterCount("fuzz-") == sent);
             List<JsonNode> all = rig.kafka.allResults();
             List<JsonNode> results = all.subList(before, all.size());
             long deadLetters = rig.kafka.deadLetterCount("fuzz-");
