@@ -49,6 +49,7 @@ final class DataChecks {
     private static final Pattern CHARSET = Pattern.compile("(?i)\\b(?:CHARACTER\\s+SET|CHARSET)\\s*=?\\s*([A-Za-z0-9_]+)");
     private static final Pattern NOT_NULL = Pattern.compile("(?i)\\bNOT\\s+NULL\\b");
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
+    private static final Pattern NAME_PART = Pattern.compile(NAME);
     private static final Pattern KEY_PART = Pattern.compile("(?is)^\\s*" + NAME + "\\s*(?:\\(\\s*(\\d+)\\s*\\))?\\s*(?:ASC|DESC)?\\s*$");
 
     private static final Map<String, long[]> SIGNED = Map.of("tinyint", new long[] { -128, 127 }, "smallint", new long[] { -32_768, 32_767 },
@@ -268,7 +269,7 @@ final class DataChecks {
     /** The last part of a possibly qualified name, unquoted. */
     private static String last(String qualified) {
         List<String> parts = new ArrayList<>();
-        Matcher m = Pattern.compile(NAME).matcher(qualified);
+        Matcher m = NAME_PART.matcher(qualified);
         while (m.find()) {
             parts.add(m.group(1));
         }

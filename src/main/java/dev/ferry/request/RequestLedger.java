@@ -178,9 +178,13 @@ public class RequestLedger {
     public record Counts(long all, long running) {
     }
 
-    /** What an event stream shows of a request (status, progress, result); null while the ledger has no such id. */
+    /**
+     * The request as a stream or a waiting call reads it, every few hundred milliseconds; null while the
+     * ledger has no such id. The payload (the request as received) is not read: nothing polling shows it.
+     */
     public Uni<LedgerRecord> poll(String requestId) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM ferry_request WHERE request_id = ?").execute(Tuple.of(requestId))
+        return pool.preparedQuery("SELECT " + COLUMNS.replace(", payload", "") + " FROM ferry_request WHERE request_id = ?")
+                .execute(Tuple.of(requestId))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return null;
@@ -192,7 +196,7 @@ public class RequestLedger {
                             LedgerRecord.instant(r.getLocalDateTime("received_at")), LedgerRecord.instant(r.getLocalDateTime("started_at")),
                             LedgerRecord.instant(r.getLocalDateTime("finished_at")), LedgerRecord.instant(r.getLocalDateTime("published_at")),
                             r.getString("instance"), LedgerRecord.instant(r.getLocalDateTime("heartbeat_at")), r.getInteger("deliveries"),
-                            r.getString("progress"), r.getString("payload"));
+                            r.getString("progress"), null);
                 });
     }
 

@@ -60,6 +60,14 @@ class CliTest {
     }
 
     @Test
+    void aDryRunAsksForThePlanAndChangesNothing() throws Exception {
+        Run run = cli(operator(), "submit", "--json", "--dry-run", "--target", "plain", "--request-id", id("cli-dry"));
+        assertThat(run.code).as(run.toString()).isZero();
+        // Only a dry run's result carries a plan (empty when nothing is pending).
+        assertThat(new ObjectMapper().readTree(run.out).path("plan").isArray()).isTrue();
+    }
+
+    @Test
     void aFailedMigrationExitsThreeAndNamesTheError() {
         Run run = cli(operator(), "submit", "--target", "broken", "--request-id", id("cli-broken"));
         assertThat(run.code).as(run.toString()).isEqualTo(3);
