@@ -1,13 +1,17 @@
 package dev.ferry.lint;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.ferry.lint.structure.TableChange;
 
 /**
  * The target as it will be when each statement of a batch runs: the live facts, plus what the
@@ -35,6 +39,7 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
     private final Set<String> dropped = new HashSet<>();
     private final Map<String, Set<String>> addedColumns = new HashMap<>();
     private final Map<String, ScriptLinter.ColumnType> retyped = new HashMap<>();
+    private final Map<String, List<TableChange.Key>> addedKeys = new HashMap<>();
 
     BatchFacts(ScriptLinter.TargetFacts live) {
         this.live = live;
@@ -72,8 +77,20 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
     }
 
     @Override
-    public ScriptLinter.Rows duplicates(String table, java.util.List<String> expressions, long maxRows) {
+    public ScriptLinter.Rows duplicates(String table, List<String> expressions, long maxRows) {
         return created.contains(key(table)) ? ScriptLinter.Rows.NONE : live.duplicates(table, expressions, maxRows);
+    }
+
+    /** Live keys of a table the run did not create, and the keys earlier statements of the run gave it. */
+    @Override
+    public List<TableChange.Key> keys(String table) {
+        String key = key(table);
+        List<TableChange.Key> keys = new ArrayList<>();
+        if (!created.contains(key) && !dropped.contains(key)) {
+            keys.addAll(live.keys(table));
+        }
+        keys.addAll(addedKeys.getOrDefault(key, List.of()));
+        return keys;
     }
 
     @Override
@@ -93,7 +110,16 @@ final class BatchFacts implements ScriptLinter.TargetFacts {
     }
 
     /** Notes what a statement that has now run did to the schema and the data. */
-    void ran(String sql) {
+    void ran(String sql, Optional<TableChange> tableChange) {
+        tableChange.ifPresent(change -> {
+            if (change.creates()) {
+                addedKeys.remove(key(change.table()));
+            }
+            addedKeys.computeIfAbsent(key(change.table()), t -> new ArrayList<>()).addAll(change.keys());
+            if (!change.creates()) {
+                change.columns().stream().filter(TableChange.Column::added).forEach(c -> columnAdded(change.table(), c.name()));
+            }
+        });
         Matcher m;
         if ((m = CREATE_TABLE.matcher(sql)).find()) {
             created.add(key(m.group(1)));

@@ -29,8 +29,11 @@ import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
 import dev.ferry.Identifiers;
+import dev.ferry.lint.structure.StructureLint;
+import dev.ferry.lint.structure.TableChange;
 import dev.ferry.sql.SchemaReferences;
 import dev.ferry.sql.SqlStatements;
+import dev.ferry.sql.SqlTokens;
 
 /**
  * Finds destructive statements in scripts. Statements are parsed with JSqlParser; what it cannot
@@ -111,6 +114,11 @@ public final class ScriptLinter {
         default Rows duplicates(String table, List<String> expressions, long maxRows) {
             return Rows.UNKNOWN;
         }
+
+        /** The table's indexes (primary, unique, plain, full-text, spatial) with their columns in order; none when it does not exist. */
+        default List<TableChange.Key> keys(String table) {
+            return List.of();
+        }
     }
 
     /**
@@ -165,15 +173,20 @@ public final class ScriptLinter {
         BatchFacts batch = facts instanceof BatchFacts b ? b : new BatchFacts(facts);
         Map<LintRule, String> waivers = waivers(script);
         List<LintFinding> findings = new ArrayList<>();
+        StructureLint structure = new StructureLint(batch::keys);
         for (SqlStatements.Statement statement : SqlStatements.split(script)) {
             String sql = SqlStatements.withoutComments(statement.sql());
             List<Runnable> effects = new ArrayList<>();
             List<Hit> hits = new ArrayList<>();
+            List<SqlTokens.Token> tokens = SqlTokens.of(sql);
+            Optional<TableChange> change = TableChange.of(tokens);
+            structure.check(sql, tokens, change).forEach(f -> hits.add(new Hit(f.rule(), f.detail(), f.table(), null)));
             Set<String> elsewhere = SchemaReferences.outside(sql, facts.schema());
             if (!elsewhere.isEmpty()) {
                 hits.add(new Hit(LintRule.CROSS_SCHEMA, "names " + String.join(", ", elsewhere)));
             }
-            if (MAY_HIT.matcher(sql).lookingAt()) { // CREATE TABLE, INSERT, SELECT...: no other rule applies, and parsing costs ms
+            // CREATE TABLE, INSERT, SELECT, an UPDATE with its WHERE...: no statement rule applies, and parsing costs time.
+            if (MAY_HIT.matcher(sql).lookingAt() && mayHit(tokens)) {
                 try {
                     hits.addAll(parsed(CCJSqlParserUtil.parse(sql, PARSER_THREADS, null), sql, batch, effects));
                 } catch (JSQLParserException | RuntimeException e) {
@@ -221,9 +234,29 @@ public final class ScriptLinter {
                         hit.rule().description() + ": " + detail, reason == null ? null : Boolean.TRUE, reason));
             }
             effects.forEach(Runnable::run);
-            batch.ran(sql);
+            batch.ran(sql, change);
         }
         return findings;
+    }
+
+    /** Words without which an ALTER TABLE trips no statement rule (an added nullable column, a new default...). */
+    private static final Set<String> ALTER_MAY_HIT = Set.of("DROP", "RENAME", "CHANGE", "MODIFY", "NOT", "INDEX", "KEY", "UNIQUE", "PRIMARY");
+
+    /** Whether a statement the pattern let through can trip a statement rule at all, judged from its words. */
+    private static boolean mayHit(List<SqlTokens.Token> tokens) {
+        SqlTokens.Token first = tokens.isEmpty() ? null : tokens.get(0);
+        if (first != null && (first.is("UPDATE") || first.is("DELETE"))) {
+            int depth = 0;
+            for (SqlTokens.Token t : tokens) {
+                depth += t.is("(") ? 1 : t.is(")") ? -1 : 0;
+                if (depth == 0 && t.is("WHERE")) {
+                    return false;
+                }
+            }
+        } else if (first != null && first.is("ALTER")) {
+            return tokens.stream().anyMatch(t -> t.kind() == SqlTokens.Kind.WORD && ALTER_MAY_HIT.contains(t.upper()));
+        }
+        return true;
     }
 
     /** The rules that protect data: they cannot hurt a table this run created, or one that holds no rows. */
@@ -318,7 +351,6 @@ public final class ScriptLinter {
             }
             if (op == AlterOperation.ADD && e.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType column : e.getColDataTypeList()) {
-                    effects.add(() -> facts.columnAdded(table, Identifiers.unquote(column.getColumnName())));
                     String specs = column.getColumnSpecs() == null ? "" : String.join(" ", column.getColumnSpecs()).toUpperCase(Locale.ROOT);
                     if (specs.contains("NOT NULL") && !specs.contains("DEFAULT") && !specs.contains("AUTO_INCREMENT")
                             && facts.hasRows(table)) {
@@ -543,6 +575,30 @@ public final class ScriptLinter {
                 } catch (SQLException e) {
                     return Rows.UNKNOWN;
                 }
+            }
+
+            @Override
+            public List<TableChange.Key> keys(String table) {
+                Map<String, TableChange.Key> keys = new java.util.LinkedHashMap<>();
+                try (PreparedStatement ps = connection.prepareStatement("SELECT index_name, non_unique, index_type, column_name"
+                        + " FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ?"
+                        + " ORDER BY index_name, seq_in_index")) {
+                    ps.setString(1, table);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String name = rs.getString(1);
+                            TableChange.KeyKind kind = name.equals("PRIMARY") ? TableChange.KeyKind.PRIMARY
+                                    : rs.getString(3).equals("FULLTEXT") ? TableChange.KeyKind.FULLTEXT
+                                    : rs.getString(3).equals("SPATIAL") ? TableChange.KeyKind.SPATIAL
+                                    : rs.getInt(2) == 0 ? TableChange.KeyKind.UNIQUE : TableChange.KeyKind.INDEX;
+                            keys.computeIfAbsent(name, n -> new TableChange.Key(kind, n, new ArrayList<>(), null, null)).columns()
+                                    .add(rs.getString(4) == null ? "(expression)" : rs.getString(4));
+                        }
+                    }
+                } catch (SQLException e) {
+                    return List.of();
+                }
+                return List.copyOf(keys.values());
             }
 
             private String from(String table, boolean sampled, long maxRows) {

@@ -53,6 +53,12 @@ final class LintTables {
         public String schema() {
             return SCHEMA;
         }
+
+        @Override
+        public java.util.List<dev.ferry.lint.structure.TableChange.Key> keys(String table) {
+            return ROWS.containsKey(Identifiers.key(table)) ? java.util.List.of(new dev.ferry.lint.structure.TableChange.Key(
+                    dev.ferry.lint.structure.TableChange.KeyKind.PRIMARY, "PRIMARY", java.util.List.of("id"), null, null)) : java.util.List.of();
+        }
     };
 
     private LintTables() {

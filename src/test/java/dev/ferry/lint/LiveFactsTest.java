@@ -72,12 +72,15 @@ class LiveFactsTest {
     @Test
     void lintOverALiveConnectionFindsWhatTheFactsPredict() throws SQLException {
         ScriptLinter linter = new ScriptLinter(Map.of(), 1_000);
-        String script = "DELETE FROM filled;\nDROP TABLE empty_one;\nCREATE INDEX ix_v ON big (v);";
+        // The last two ask the live keys: an index the primary key already serves, a foreign key no index leads.
+        String script = "DELETE FROM filled;\nDROP TABLE empty_one;\nCREATE INDEX ix_v ON big (v);\nCREATE INDEX ix_id ON filled (id);\n"
+                + "ALTER TABLE filled ADD CONSTRAINT fk_filled_n FOREIGN KEY (n) REFERENCES big (id);";
         try (Connection c = TestInfrastructure.connect(LintTables.SCHEMA)) {
             // Messages quote the row estimate, which the server's statistics give only roughly.
             assertThat(linter.lint("V9__x.sql", script, ScriptLinter.liveFacts(c))).extracting(f -> f.line() + " " + f.rule() + " " + f.severity())
                     .isEqualTo(linter.lint("V9__x.sql", script, LintTables.FACTS).stream().map(f -> f.line() + " " + f.rule() + " " + f.severity())
-                            .toList());
+                            .toList())
+                    .contains("4 duplicate-index WARN", "5 foreign-key-without-index WARN");
         }
     }
 }
