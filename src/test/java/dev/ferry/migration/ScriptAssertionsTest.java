@@ -120,6 +120,25 @@ class ScriptAssertionsTest {
         assertThat(history()).isEmpty();
     }
 
+    @Test
+    void validateAsksTheChecksInTheSandbox() throws Exception {
+        accountsMigrated("CREATE TABLE account (id INT PRIMARY KEY, email VARCHAR(80));\n"
+                + "INSERT INTO account VALUES (1, 'ann@example.org'), (2, 'bob@example.org');\n");
+        Files.writeString(FOLDER.resolve("V2__forget_bob.sql"), "-- ferry:check-after SELECT id FROM account WHERE email IS NULL\n"
+                + "UPDATE account SET email = NULL WHERE id = 2;\n");
+
+        JsonNode validated = send("validate", Map.of());
+
+        assertThat(validated.path("error").path("code").asText()).isEqualTo("CHECK_FAILED");
+        assertThat(validated.path("error").path("message").asText()).contains("sandbox");
+        assertThat(history()).containsExactly("1:1"); // the live target is untouched
+        try (Connection c = TestInfrastructure.connect(SCHEMA); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM account WHERE email IS NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
     /** A fresh target at version 1, which creates and fills the account table. */
     private void accountsMigrated(String v1) throws Exception {
         TestInfrastructure.freshTarget(SCHEMA, FOLDER);
