@@ -1,10 +1,13 @@
 package dev.ferry;
 
-/** Ledger states; the last three are final and are the {@code status} of a result. */
+/**
+ * Ledger states. SUCCEEDED, FAILED and REJECTED are final and are the {@code status} of a result;
+ * AWAITING_APPROVAL is a request parked until an approver decides (its record is acknowledged).
+ */
 public enum RequestStatus {
-    RUNNING, SUCCEEDED, FAILED, REJECTED;
+    RUNNING, SUCCEEDED, FAILED, REJECTED, AWAITING_APPROVAL;
 
     public boolean isFinal() {
-        return this != RUNNING;
+        return this == SUCCEEDED || this == FAILED || this == REJECTED;
     }
 }

@@ -10,7 +10,8 @@ public enum AlertKind {
     BACKFILL_UNRESOLVED(Alert.Severity.warning),
     STUCK_REQUEST(Alert.Severity.warning),
     RETENTION_FAILED(Alert.Severity.critical),
-    SCHEMA_DRIFT(Alert.Severity.warning);
+    SCHEMA_DRIFT(Alert.Severity.warning),
+    APPROVAL_REQUIRED(Alert.Severity.warning);
 
     private final Alert.Severity severity;
 

@@ -88,8 +88,11 @@ public final class EmbeddedInfrastructure {
     private static void printTokens(Path home, DevTokens tokens) {
         String operator = tokens.token("dev-operator", java.util.List.of("operator", "viewer"), java.time.Duration.ofDays(30));
         String viewer = tokens.token("dev-viewer", java.util.List.of("viewer"), java.time.Duration.ofDays(30));
+        // A second person, to approve what dev-operator asked for on a target with an approval policy.
+        String approver = tokens.token("dev-approver", java.util.List.of("approver", "viewer"), java.time.Duration.ofDays(30));
         try {
-            java.nio.file.Files.writeString(home.resolve("tokens.env"), "OPERATOR_TOKEN=" + operator + "\nVIEWER_TOKEN=" + viewer + "\n");
+            java.nio.file.Files.writeString(home.resolve("tokens.env"), "OPERATOR_TOKEN=" + operator + "\nVIEWER_TOKEN=" + viewer
+                    + "\nAPPROVER_TOKEN=" + approver + "\n");
         } catch (java.io.IOException e) {
             LOG.warnf("Could not write %s: %s", home.resolve("tokens.env"), e.getMessage());
         }

@@ -10,13 +10,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates Ferry's four topics on a dev or test broker; production uses the Strimzi KafkaTopic resources in k8s/. */
+/** Creates Ferry's five topics on a dev or test broker; production uses the Strimzi KafkaTopic resources in k8s/. */
 public final class Topics {
 
     public static final String REQUESTS = "migration-requests";
     public static final String RESULTS = "migration-results";
     public static final String ALERTS = "migration-alerts";
     public static final String DEAD_LETTERS = "migration-requests-dlq";
+    public static final String APPROVALS = "migration-approvals";
 
     private static final int PARTITIONS = 4;
 
@@ -27,13 +28,13 @@ public final class Topics {
         create(bootstrapServers, "");
     }
 
-    /** The four topics with a name prefix, for tests that run Ferry processes apart from the others. */
+    /** The five topics with a name prefix, for tests that run Ferry processes apart from the others. */
     public static void create(String bootstrapServers, String prefix) {
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
         try (Admin admin = Admin.create(config)) {
-            for (String topic : List.of(REQUESTS, RESULTS, ALERTS, DEAD_LETTERS).stream().map(t -> prefix + t).toList()) {
+            for (String topic : List.of(REQUESTS, RESULTS, ALERTS, DEAD_LETTERS, APPROVALS).stream().map(t -> prefix + t).toList()) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {

@@ -39,8 +39,13 @@ public class RecordAuthenticator {
         this.config = config;
     }
 
-    /** The requester behind a record, or UNAUTHENTICATED naming what is wrong with its token. */
+    /** The requester behind a record, who must hold the operator role, or UNAUTHENTICATED naming what is wrong with its token. */
     public Requester verify(String authorization, Instant recordTime, Instant now) {
+        return verify(authorization, recordTime, now, Roles.OPERATOR);
+    }
+
+    /** The same, for a record whose action needs {@code role} (an approval needs the approver's). */
+    public Requester verify(String authorization, Instant recordTime, Instant now, String role) {
         if (!config.recordTokens()) {
             return Requester.UNVERIFIED;
         }
@@ -61,8 +66,8 @@ public class RecordAuthenticator {
             LOG.debugf("Record token refused: %s", e.getMessage());
             throw refused("The record's token is not valid (signature, issuer, audience or expiry)");
         }
-        if (token.getGroups() == null || !token.getGroups().contains(Roles.OPERATOR)) {
-            throw refused("The record's token does not have the " + Roles.OPERATOR + " role");
+        if (token.getGroups() == null || !token.getGroups().contains(role)) {
+            throw refused("The record's token does not have the " + role + " role");
         }
         String name = token.getName() != null ? token.getName() : token.getSubject();
         if (name == null || name.isBlank()) {

@@ -236,7 +236,33 @@ public final class ScriptLinter {
             effects.forEach(Runnable::run);
             batch.ran(sql, change);
         }
-        return findings;
+        return capped(findings);
+    }
+
+    /** A structure rule lists at most this many findings per script; a data script of 30,000 INSERTs would list each. */
+    static final int STRUCTURE_FINDINGS_PER_SCRIPT = 5;
+
+    /** The findings with each structure rule's beyond the first few of the script folded into the last one listed. */
+    private static List<LintFinding> capped(List<LintFinding> findings) {
+        Map<String, Long> perRule = new HashMap<>();
+        findings.stream().filter(f -> LintRule.fromId(f.rule()).map(LintRule::structure).orElse(false))
+                .forEach(f -> perRule.merge(f.rule(), 1L, Long::sum));
+        if (perRule.values().stream().allMatch(n -> n <= STRUCTURE_FINDINGS_PER_SCRIPT)) {
+            return findings;
+        }
+        Map<String, Integer> listed = new HashMap<>();
+        List<LintFinding> kept = new ArrayList<>();
+        for (LintFinding f : findings) {
+            long all = perRule.getOrDefault(f.rule(), 0L);
+            int n = listed.merge(f.rule(), 1, Integer::sum);
+            if (all <= STRUCTURE_FINDINGS_PER_SCRIPT || n < STRUCTURE_FINDINGS_PER_SCRIPT) {
+                kept.add(f);
+            } else if (n == STRUCTURE_FINDINGS_PER_SCRIPT) {
+                kept.add(new LintFinding(f.script(), f.line(), f.rule(), f.severity(), f.message() + " (and " + (all - n)
+                        + " more statements of this script like it, not listed)", f.waived(), f.waiverReason(), f.rows(), f.sample()));
+            }
+        }
+        return kept;
     }
 
     /** Words without which an ALTER TABLE trips no statement rule (an added nullable column, a new default...). */

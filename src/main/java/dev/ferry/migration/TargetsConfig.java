@@ -48,6 +48,9 @@ public interface TargetsConfig {
 
         Lint lint();
 
+        /** Which requests wait for a second person (README, "Approvals"); none by default. */
+        Approval approval();
+
         /** How DDL waits for its metadata lock: {@code ddl.*}. */
         Ddl ddl();
 
@@ -160,6 +163,18 @@ public interface TargetsConfig {
 
         /** Tables the target does not manage with scripts (patterns, {@code *} and {@code ?}): never reported. */
         Optional<List<String>> ignoreTables();
+    }
+
+    interface Approval {
+        /**
+         * Conditions that park a request until an approver decides: {@code change}, {@code force},
+         * {@code repair}, {@code baseline}, {@code blocking-lint}, {@code table-copy}, {@code drift}.
+         */
+        Optional<List<String>> requiredFor();
+
+        /** A request nobody decided within this time ends REJECTED / APPROVAL_EXPIRED. */
+        @WithDefault("24h")
+        Duration expireAfter();
     }
 
     interface Lint {

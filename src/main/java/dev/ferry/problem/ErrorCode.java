@@ -44,7 +44,10 @@ public enum ErrorCode {
     TABLE_COPY_REQUIRED(409, RequestStatus.REJECTED, "A statement would copy a large table and no online schema-change tool is enabled"),
     SCHEMA_DRIFT(409, RequestStatus.REJECTED, "The live schema differs from what the target's history produces"),
     /** REJECTED when a check before a script found rows; FAILED when one after it did (the script ran). */
-    CHECK_FAILED(409, RequestStatus.REJECTED, "A script's -- ferry:check assertion found rows");
+    CHECK_FAILED(409, RequestStatus.REJECTED, "A script's -- ferry:check assertion found rows"),
+    DENIED(409, RequestStatus.REJECTED, "An approver denied the request"),
+    APPROVAL_EXPIRED(409, RequestStatus.REJECTED, "No approver decided within approval.expire-after"),
+    NOT_AWAITING_APPROVAL(409, RequestStatus.REJECTED, "The request is not waiting for approval (it was decided, or never needed one)");
 
     private final int httpStatus;
     private final RequestStatus resultStatus;

@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /** What a request asks for; the wire form is the lower-case name. */
 public enum Action {
-    MIGRATE(true), REVERT(true), INFO(false), VALIDATE(false), REPAIR(true), GENERATE(false), BASELINE(true), BACKFILL(true), DRIFT(false);
+    MIGRATE(true), REVERT(true), INFO(false), VALIDATE(false), REPAIR(true), GENERATE(false), BASELINE(true), BACKFILL(true), DRIFT(false),
+    /** Decisions on a request that waits for an approver (the approver's token, {@code options.request}). */
+    APPROVE(false), DENY(false);
 
     private final boolean changesTarget;
 
@@ -17,6 +19,11 @@ public enum Action {
     /** Whether the action writes to the target, and so must hold the target's lock. */
     public boolean changesTarget() {
         return changesTarget;
+    }
+
+    /** Whether the action decides another request, and so needs the approver role rather than the operator's. */
+    public boolean decides() {
+        return this == APPROVE || this == DENY;
     }
 
     public String wireName() {

@@ -10,19 +10,19 @@ import dev.ferry.Transient;
  * request, it never loses it), for at most {@code ferry.requests.transient-retry-for}; any other failure
  * at once.
  */
-final class BoundedRetry {
+public final class BoundedRetry {
 
     private final Duration bound;
 
-    BoundedRetry(RequestsConfig config) {
+    public BoundedRetry(RequestsConfig config) {
         this.bound = config.transientRetryFor();
     }
 
-    <T> T call(String what, Supplier<T> step) {
+    public <T> T call(String what, Supplier<T> step) {
         return Transient.retry(what, bound, step);
     }
 
-    void run(String what, Runnable step) {
+    public void run(String what, Runnable step) {
         Transient.run(what, bound, step);
     }
 }

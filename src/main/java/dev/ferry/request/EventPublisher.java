@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertPublisher;
 import dev.ferry.identity.RecordAuthenticator;
+import dev.ferry.lint.LintFinding;
 import dev.ferry.migration.PlannedScript;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -49,6 +50,16 @@ public class EventPublisher implements AlertPublisher {
         this.timeout = config.publishTimeout();
     }
 
+    /** Publishes a request that waits for an approver on the approvals topic, keyed by target; {@code json} is the event. */
+    public void publishApproval(String target, String json) {
+        sendAndWait(topics.approvals(), target, utf8(json), null);
+    }
+
+    /** The longest event Ferry sends in one record (a plan longer than this leaves its SQL out). */
+    public static int maxEventChars() {
+        return MAX_EVENT_CHARS;
+    }
+
     public void publishResult(MigrationResult result) {
         sendAndWait(topics.results(), result.requestId(), utf8(fitted(result)), null);
     }
@@ -76,10 +87,23 @@ public class EventPublisher implements AlertPublisher {
         List<PlannedScript> plan = result.plan().stream().map(p -> new PlannedScript(p.version(), p.description(), p.script(),
                 "-- " + (p.sql() == null ? 0 : p.sql().length()) + " characters omitted from the event; GET /api/requests/"
                         + result.requestId() + " has the full plan")).toList();
-        return toJson(new MigrationResult(result.requestId(), result.action(), result.target(), result.status(), result.duplicate(),
+        String trimmed = toJson(withPlanAndLint(result, plan, result.lint()));
+        if (trimmed.length() <= MAX_EVENT_CHARS || result.lint() == null || result.lint().size() <= MAX_EVENT_FINDINGS) {
+            return trimmed;
+        }
+        // Still too large: the blocking findings first, then the others, up to MAX_EVENT_FINDINGS (the ledger keeps them all).
+        List<LintFinding> lint = java.util.stream.Stream.concat(result.lint().stream().filter(LintFinding::blocks),
+                result.lint().stream().filter(f -> !f.blocks())).limit(MAX_EVENT_FINDINGS).toList();
+        return toJson(withPlanAndLint(result, plan, lint));
+    }
+
+    private static final int MAX_EVENT_FINDINGS = 100;
+
+    private static MigrationResult withPlanAndLint(MigrationResult result, List<PlannedScript> plan, List<LintFinding> lint) {
+        return new MigrationResult(result.requestId(), result.action(), result.target(), result.status(), result.duplicate(),
                 result.receivedAt(), result.startedAt(), result.finishedAt(), result.durationMs(), result.versionBefore(),
-                result.versionAfter(), result.migrations(), plan, result.lint(), result.validation(), result.backfill(), result.drift(), result.error(),
-                result.instance()));
+                result.versionAfter(), result.migrations(), plan, lint, result.validation(), result.backfill(), result.drift(), result.error(),
+                result.instance(), result.approval());
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.RequestStatus;
+import dev.ferry.request.approval.ApprovalGate;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.problem.FerryException;
@@ -33,9 +35,11 @@ public class KnownRequests {
     private final ResultPublication publication;
     private final RequestsConfig config;
     private final BoundedRetry retry;
+    private final ApprovalGate gate;
 
     public KnownRequests(RequestLedger ledger, ObjectMapper mapper, MigrationRunner migrations, RequestRunner requests,
-            ResultPublication publication, RequestsConfig config) {
+            ResultPublication publication, RequestsConfig config, ApprovalGate gate) {
+        this.gate = gate;
         this.ledger = ledger;
         this.mapper = mapper;
         this.migrations = migrations;
@@ -65,6 +69,12 @@ public class KnownRequests {
         LedgerRecord known = known(request);
         Instant now = Instant.now();
         Instant staleBefore = now.minus(config.staleAfter());
+        if (known.status() == RequestStatus.AWAITING_APPROVAL || known.status() == RequestStatus.RUNNING && known.approval() != null) {
+            // Parked, or decided and being finished: the ledger drives it now (ApprovalSweeper), not this record.
+            LOG.infof("Request %s seen again while it %s", request.requestId(), known.status() == RequestStatus.RUNNING
+                    ? "runs after its approval" : "waits for approval");
+            return true;
+        }
         if (known.status().isFinal()) {
             // Finished a moment ago but not yet marked published: after a rebalance its owner may be
             // publishing it right now, and a second original would follow. Give the owner its time.
@@ -77,7 +87,10 @@ public class KnownRequests {
         boolean stale = known.heartbeatAt() == null || known.heartbeatAt().isBefore(staleBefore);
         if (stale && requests.takeOver(request.requestId(), staleBefore, now)) {
             LOG.warnf("Request %s was left RUNNING by %s; finishing it honestly", request.requestId(), known.instance());
-            publication.complete(recover(request, known), request.isForced());
+            MigrationResult result = recover(request, known);
+            if (result.status() != RequestStatus.AWAITING_APPROVAL) {
+                publication.complete(result, request.isForced());
+            }
             return true;
         }
         throw new OwnerAtWork();
@@ -90,6 +103,10 @@ public class KnownRequests {
     private MigrationResult recover(MigrationRequest request, LedgerRecord known) {
         Optional<Action> action = Action.fromWire(known.action());
         if (action.isEmpty() || !action.get().changesTarget() || request.isDryRun() || action.get() == Action.BACKFILL) {
+            return requests.run(request, known.receivedAt());
+        }
+        // It would have been parked before it changed anything: plan it again, and park it (or run it, if it need not wait).
+        if (gate.waitsWhateverThePlan(request, action.get())) {
             return requests.run(request, known.receivedAt());
         }
         Instant startedAt = known.startedAt() == null ? known.receivedAt() : known.startedAt();

@@ -6,7 +6,10 @@ import java.time.ZoneOffset;
 
 import dev.ferry.RequestStatus;
 
-/** A row of {@code ferry_request}: the one type every reader of the ledger gets, whichever way it read it. Times are UTC. */
+/**
+ * A row of {@code ferry_request}: the one type every reader of the ledger gets, whichever way it read it. Times are UTC.
+ * {@code approval} is the JSON of an {@code ApprovalState} for a request that waited (or waits) for an approver.
+ */
 public record LedgerRecord(
         String requestId,
         String action,
@@ -26,12 +29,13 @@ public record LedgerRecord(
         Instant heartbeatAt,
         int deliveries,
         String progress,
-        String payload) {
+        String payload,
+        String approval) {
 
     static LedgerRecord of(RequestEntry e) {
         return new LedgerRecord(e.requestId, e.action, e.target, e.status, e.dryRun, e.forced, e.requestedBy, e.reason, e.result,
                 e.errorCode, instant(e.receivedAt), instant(e.startedAt), instant(e.finishedAt), instant(e.publishedAt), e.instance,
-                instant(e.heartbeatAt), e.deliveries, e.progress, e.payload);
+                instant(e.heartbeatAt), e.deliveries, e.progress, e.payload, e.approval);
     }
 
     static Instant instant(LocalDateTime utc) {

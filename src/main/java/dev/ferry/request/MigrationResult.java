@@ -1,5 +1,7 @@
 package dev.ferry.request;
 
+import dev.ferry.request.approval.ApprovalState;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,9 @@ public record MigrationResult(
         BackfillReport backfill,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) DriftReport drift,
         ErrorInfo error,
-        String instance) {
+        String instance,
+        /** For a request that waited for an approver: why, and who decided what, when and why (without the plan). */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ApprovalState approval) {
 
     /** The error of a result: a stable code from the README's table, a message, and the script at fault. */
     @RegisterForReflection
@@ -44,6 +48,12 @@ public record MigrationResult(
 
     public MigrationResult asDuplicate() {
         return new MigrationResult(requestId, action, target, status, true, receivedAt, startedAt, finishedAt, durationMs,
-                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance);
+                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance, approval);
+    }
+
+    public MigrationResult withApproval(ApprovalState decided) {
+        return new MigrationResult(requestId, action, target, status, duplicate, receivedAt, startedAt, finishedAt, durationMs,
+                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance,
+                decided == null ? null : decided.summary());
     }
 }

@@ -71,4 +71,8 @@ class RequestEntry extends PanacheEntityBase {
     /** The request as received (JSON), compared with a re-sent one of the same id. */
     @Column(name = "payload", columnDefinition = "LONGTEXT")
     public String payload;
+
+    /** Why the request waits (or waited) for an approver, with the plan and the decision (JSON). */
+    @Column(name = "approval", columnDefinition = "LONGTEXT")
+    public String approval;
 }

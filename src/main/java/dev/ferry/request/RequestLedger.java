@@ -38,7 +38,7 @@ import dev.ferry.sql.Jdbc;
 public class RequestLedger {
 
     private static final String COLUMNS = "request_id, action, target, status, dry_run, forced, requested_by, reason, result,"
-            + " error_code, received_at, started_at, finished_at, published_at, instance, heartbeat_at, deliveries, progress, payload";
+            + " error_code, received_at, started_at, finished_at, published_at, instance, heartbeat_at, deliveries, progress, payload, approval";
 
     private final DataSource dataSource;
     private final Pool pool;
@@ -94,7 +94,7 @@ public class RequestLedger {
                 return Optional.of(new LedgerRecord(rs.getString(1), rs.getString(2), rs.getString(3), RequestStatus.valueOf(rs.getString(4)),
                         rs.getBoolean(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                         instant(rs, 11), instant(rs, 12), instant(rs, 13), instant(rs, 14), rs.getString(15), instant(rs, 16),
-                        rs.getInt(17), rs.getString(18), rs.getString(19)));
+                        rs.getInt(17), rs.getString(18), rs.getString(19), rs.getString(20)));
             }
         } catch (SQLException e) {
             throw new LedgerUnavailableException(e);
@@ -116,6 +116,47 @@ public class RequestLedger {
     public boolean takeOver(String requestId, Instant staleBefore, String instance, Instant now) {
         return update("UPDATE ferry_request SET instance = ?, heartbeat_at = ? WHERE request_id = ? AND status = 'RUNNING'"
                 + " AND heartbeat_at < ?", instance, utc(now), requestId, utc(staleBefore)) == 1;
+    }
+
+    /** Parks a request this instance runs until an approver decides; false if it is not RUNNING any more. */
+    public boolean park(String requestId, String approvalJson, Instant expiresAt) {
+        return update("UPDATE ferry_request SET status = 'AWAITING_APPROVAL', approval = ?, approval_expires_at = ?, heartbeat_at = NULL"
+                + " WHERE request_id = ? AND status = 'RUNNING'", approvalJson, utc(expiresAt), requestId) == 1;
+    }
+
+    /**
+     * Records a decision on a waiting request and makes it this instance's to finish (RUNNING, with a
+     * heartbeat); false when it no longer waits (another approver or the expiry got there first).
+     */
+    public boolean decide(String requestId, String approvalJson, String instance, Instant now) {
+        return update("UPDATE ferry_request SET status = 'RUNNING', approval = ?, instance = ?, heartbeat_at = ?, started_at = ?"
+                + " WHERE request_id = ? AND status = 'AWAITING_APPROVAL'", approvalJson, instance, utc(now), utc(now), requestId) == 1;
+    }
+
+    /** Waiting requests whose time to be decided ran out. */
+    public List<String> approvalsExpiredBy(Instant now) {
+        return ids("SELECT request_id FROM ferry_request WHERE status = 'AWAITING_APPROVAL' AND approval_expires_at < ?", now);
+    }
+
+    /** Decided requests (running after approval, or being ended) whose owner stopped beating: no record will bring them back. */
+    public List<String> decidedAndStale(Instant staleBefore) {
+        return ids("SELECT request_id FROM ferry_request WHERE status = 'RUNNING' AND heartbeat_at < ? AND approval IS NOT NULL",
+                staleBefore);
+    }
+
+    private List<String> ids(String sql, Instant time) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, utc(time));
+            List<String> ids = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new LedgerUnavailableException(e);
+        }
     }
 
     /** Stores the final result. */
@@ -180,10 +221,10 @@ public class RequestLedger {
 
     /**
      * The request as a stream or a waiting call reads it, every few hundred milliseconds; null while the
-     * ledger has no such id. The payload (the request as received) is not read: nothing polling shows it.
+     * ledger has no such id. The payload (the request as received) and the approval are not read: nothing polling shows them.
      */
     public Uni<LedgerRecord> poll(String requestId) {
-        return pool.preparedQuery("SELECT " + COLUMNS.replace(", payload", "") + " FROM ferry_request WHERE request_id = ?")
+        return pool.preparedQuery("SELECT " + COLUMNS.replace(", payload, approval", "") + " FROM ferry_request WHERE request_id = ?")
                 .execute(Tuple.of(requestId))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
@@ -196,7 +237,7 @@ public class RequestLedger {
                             LedgerRecord.instant(r.getLocalDateTime("received_at")), LedgerRecord.instant(r.getLocalDateTime("started_at")),
                             LedgerRecord.instant(r.getLocalDateTime("finished_at")), LedgerRecord.instant(r.getLocalDateTime("published_at")),
                             r.getString("instance"), LedgerRecord.instant(r.getLocalDateTime("heartbeat_at")), r.getInteger("deliveries"),
-                            r.getString("progress"), null);
+                            r.getString("progress"), null, null);
                 });
     }
 

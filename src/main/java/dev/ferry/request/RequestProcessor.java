@@ -13,6 +13,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.RequestStatus;
+import dev.ferry.Roles;
 import dev.ferry.Transient;
 import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.migration.MigrationOutcome;
@@ -82,7 +84,8 @@ public class RequestProcessor {
         // Nothing is recorded for a record without a valid identity, so it cannot take a requestId from its owner.
         MigrationRequest request;
         try {
-            request = asked.requestedBy(authenticator.verify(record.authorization(), record.timestamp(), receivedAt).name());
+            String role = Action.fromWire(asked.action()).filter(Action::decides).map(a -> Roles.APPROVER).orElse(Roles.OPERATOR);
+            request = asked.requestedBy(authenticator.verify(record.authorization(), record.timestamp(), receivedAt, role).name());
         } catch (FerryException e) {
             LOG.warnf("Request %s refused: %s", asked.requestId(), e.getMessage());
             rejectUnrecorded(asked.requestId(), tree, receivedAt, e);
@@ -102,7 +105,10 @@ public class RequestProcessor {
     private void handle(MigrationRequest request, String key, byte[] value, Instant receivedAt) {
         try {
             if (requests.claim(request, new String(value, StandardCharsets.UTF_8), receivedAt)) {
-                publication.complete(requests.run(request, receivedAt), request.isForced());
+                MigrationResult result = requests.run(request, receivedAt);
+                if (result.status() != RequestStatus.AWAITING_APPROVAL) { // a parked request waits in the ledger: the record is done
+                    publication.complete(result, request.isForced());
+                }
             } else {
                 known.answer(request, receivedAt);
             }

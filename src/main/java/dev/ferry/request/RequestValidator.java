@@ -66,6 +66,13 @@ public class RequestValidator {
             throw invalid("options.recordOnly records scripts as applied without running them: only for migrate, with force: true and"
                     + " a reason");
         }
+        if (action.decides() && !(request.options() != null && request.options().get("request") instanceof String decided
+                && !decided.isBlank())) {
+            throw invalid(action.wireName() + " needs options.request: the id of the request that waits for approval");
+        }
+        if (action == Action.DENY && (request.reason() == null || request.reason().isBlank())) {
+            throw invalid("deny requires a reason");
+        }
         if (request.steps() != null && request.toVersion() != null && action == Action.REVERT) {
             throw invalid("revert takes either steps or toVersion, not both");
         }

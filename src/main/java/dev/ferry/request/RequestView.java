@@ -28,22 +28,26 @@ public record RequestView(
         String instance,
         int deliveries,
         @JsonRawValue String progress,
-        @JsonRawValue String result) {
+        @JsonRawValue String result,
+        /** For a request that waits (or waited) for an approver: why, its plan, and the decision. */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonRawValue String approval) {
 
-    static RequestView of(LedgerRecord e, boolean withResult) {
+    /** {@code whole}: with the result and the approval's plan, as one request's page shows it (a list leaves them out). */
+    public static RequestView of(LedgerRecord e, boolean whole) {
         return new RequestView(e.requestId(), e.action(), e.target(), e.status(), e.dryRun(), e.forced(), e.requestedBy(), e.reason(),
                 e.errorCode(), e.receivedAt(), e.startedAt(), e.finishedAt(), e.instance(), e.deliveries(), e.progress(),
-                withResult ? e.resultJson() : null);
+                whole ? e.resultJson() : null, whole ? e.approval() : null);
     }
 
     /**
      * The entry as a viewer sees it: every email address masked, wherever it appears (a validation's
      * differing rows, a backfill's failures, who asked and why).
      */
-    RequestView masked() {
+    public RequestView masked() {
         return new RequestView(requestId, action, target, status, dryRun, forced, EmailMask.maskAll(requestedBy),
                 EmailMask.maskAll(reason), errorCode, receivedAt, startedAt, finishedAt, instance, deliveries,
-                EmailMask.maskAll(progress), EmailMask.maskAll(result));
+                EmailMask.maskAll(progress), EmailMask.maskAll(result), EmailMask.maskAll(approval));
     }
 
 }

@@ -40,7 +40,7 @@ public class ResultPublication {
     }
 
     /** Records, publishes and marks published the result of a request this instance ran; then its alerts. */
-    void complete(MigrationResult result, boolean forced) {
+    public void complete(MigrationResult result, boolean forced) {
         String json = publisher.toJson(result);
         retry.run("record the result", () -> ledger.finish(result, json));
         retry.run("publish a result", () -> publisher.publishResult(result));

@@ -3,7 +3,7 @@ package dev.ferry.request;
 import io.smallrye.config.ConfigMapping;
 
 /**
- * The four topics: {@code ferry.topics.*}. Their default names are in application.properties, where
+ * The five topics: {@code ferry.topics.*}. Their default names are in application.properties, where
  * the consumer's channel reads {@code requests} too.
  */
 @ConfigMapping(prefix = "ferry.topics")
@@ -20,4 +20,7 @@ public interface TopicsConfig {
 
     /** Records that are not a request, as received, with the reason in headers. */
     String deadLetters();
+
+    /** Requests that wait for approval, with their plan: not results (each request still has exactly one, on {@code results}). */
+    String approvals();
 }

@@ -156,6 +156,18 @@ class StructureRulesTest {
     }
 
     @Test
+    void aRuleListsAFewFindingsPerScriptAndCountsTheRest() {
+        StringBuilder script = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            script.append("INSERT INTO filled VALUES (").append(i).append(", 'x', 1.00, 1);\n");
+        }
+        List<LintFinding> findings = lint(script.toString());
+        assertThat(findings).extracting(LintFinding::rule).containsOnly("insert-without-columns").hasSize(5);
+        assertThat(findings.get(4).message()).endsWith("(and 995 more statements of this script like it, not listed)");
+        assertThat(findings.get(4).line()).isEqualTo(5);
+    }
+
+    @Test
     void findingsNameWhatTheyFound() {
         assertThat(lint("ALTER TABLE filled ADD COLUMN login VARCHAR(64) NULL, ADD UNIQUE KEY uk_login (login);"))
                 .extracting(LintFinding::message).containsExactly(LintRule.NULLABLE_UNIQUE.description()

@@ -49,7 +49,8 @@ public final class KafkaTestClient implements AutoCloseable {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "ferry-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(prefix + "migration-results", prefix + "migration-alerts", prefix + "migration-requests-dlq"));
+        consumer.subscribe(List.of(prefix + "migration-results", prefix + "migration-alerts", prefix + "migration-requests-dlq",
+                prefix + "migration-approvals"));
         poller = new Thread(() -> {
             try (consumer) {
                 while (running) {
@@ -99,6 +100,7 @@ public final class KafkaTestClient implements AutoCloseable {
         config.put("ferry.topics.results", prefix + "migration-results");
         config.put("ferry.topics.alerts", prefix + "migration-alerts");
         config.put("ferry.topics.dead-letters", prefix + "migration-requests-dlq");
+        config.put("ferry.topics.approvals", prefix + "migration-approvals");
         return config;
     }
 
@@ -121,6 +123,20 @@ public final class KafkaTestClient implements AutoCloseable {
             producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Could not publish a test request", e);
+        }
+    }
+
+    /** Publishes a request built from its fields, with this bearer token. */
+    public void requestAs(String token, String requestId, String action, String target, Map<String, Object> extra) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("requestId", requestId);
+        body.put("action", action);
+        body.put("target", target);
+        body.putAll(extra);
+        try {
+            sendWithAuthorization(target, mapper.writeValueAsBytes(body), "Bearer " + token);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -155,6 +171,17 @@ public final class KafkaTestClient implements AutoCloseable {
 
     public List<JsonNode> alerts(String requestId) {
         return onTopic(prefix + "migration-alerts").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
+    }
+
+    /** The events that said a request waits for approval (one per time it was parked). */
+    public List<JsonNode> approvals(String requestId) {
+        return onTopic(prefix + "migration-approvals").stream().filter(n -> requestId.equals(n.path("requestId").asText(null))).toList();
+    }
+
+    /** Waits until a request has been parked {@code count} times. */
+    public List<JsonNode> awaitApprovals(String requestId, int count, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> approvals(requestId).size() >= count);
+        return approvals(requestId);
     }
 
     /** Alerts not tied to a request (scheduled checks), by target and kind. */

@@ -18,6 +18,11 @@ public final class TestTokens {
         return keys().token("test-operator", List.of("operator", "viewer"), Duration.ofHours(1));
     }
 
+    /** Another person than test-operator, who may approve what test-operator asked for. */
+    public static String approver() {
+        return keys().token("test-approver", List.of("approver", "viewer"), Duration.ofHours(1));
+    }
+
     public static String viewer() {
         return keys().token("test-viewer", List.of("viewer"), Duration.ofHours(1));
     }
