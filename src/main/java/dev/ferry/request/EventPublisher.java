@@ -13,14 +13,15 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
 import dev.ferry.alert.Alert;
 import dev.ferry.alert.AlertPublisher;
 import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.lint.LintFinding;
 import dev.ferry.migration.PlannedScript;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes Ferry's outgoing events through its one Kafka producer (one channel, each record naming

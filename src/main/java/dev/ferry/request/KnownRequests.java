@@ -11,12 +11,13 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.mutiny.Uni;
+
 import dev.ferry.RequestStatus;
-import dev.ferry.request.approval.ApprovalGate;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.migration.MigrationRunner;
 import dev.ferry.problem.FerryException;
-import io.smallrye.mutiny.Uni;
+import dev.ferry.request.approval.ApprovalGate;
 
 /**
  * Answers a request id the ledger knows already: a different payload under it is refused; a finished

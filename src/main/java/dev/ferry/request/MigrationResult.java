@@ -1,7 +1,5 @@
 package dev.ferry.request;
 
-import dev.ferry.request.approval.ApprovalState;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +12,7 @@ import dev.ferry.drift.DriftReport;
 import dev.ferry.lint.LintFinding;
 import dev.ferry.migration.AppliedMigration;
 import dev.ferry.migration.PlannedScript;
+import dev.ferry.request.approval.ApprovalState;
 import dev.ferry.validation.ValidationReport;
 
 /** The one outcome of a request, published on {@code migration-results} keyed by requestId. */

@@ -8,11 +8,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,17 +21,17 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import dev.ferry.RequestStatus;
-import dev.ferry.request.approval.ApprovalGate;
-import dev.ferry.request.approval.ApprovalState;
-import dev.ferry.request.approval.Approvals;
-import dev.ferry.migration.PlannedScript;
 import dev.ferry.backfill.BackfillReport;
 import dev.ferry.drift.DriftReport;
 import dev.ferry.migration.MigrationOutcome;
+import dev.ferry.migration.PlannedScript;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import dev.ferry.request.action.ActionHandler;
 import dev.ferry.request.action.ActionResult;
+import dev.ferry.request.approval.ApprovalGate;
+import dev.ferry.request.approval.ApprovalState;
+import dev.ferry.request.approval.Approvals;
 import dev.ferry.validation.ValidationReport;
 
 /**

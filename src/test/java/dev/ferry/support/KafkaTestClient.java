@@ -140,18 +140,9 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
-    /** Publishes a request built from its fields; null fields are left out. */
+    /** Publishes a request built from its fields, as an operator; null fields are left out. */
     public void request(String requestId, String action, String target, Map<String, Object> extra) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("requestId", requestId);
-        body.put("action", action);
-        body.put("target", target);
-        body.putAll(extra);
-        try {
-            send(target, mapper.writeValueAsString(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        requestAs(TestTokens.operator(), requestId, action, target, extra);
     }
 
     public List<JsonNode> results(String requestId) {
