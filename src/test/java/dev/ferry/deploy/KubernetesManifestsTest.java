@@ -120,7 +120,7 @@ class KubernetesManifestsTest {
     @Test
     void topicsAreTheOnesFerryUses() throws IOException {
         Set<String> used = topics(APP);
-        assertThat(used).hasSize(4);
+        assertThat(used).hasSize(5);
         Properties deployed = new Properties();
         deployed.load(new StringReader((String) map(one("ConfigMap", "ferry-config"), "data").get("application.properties")));
         assertThat(topics(deployed)).as("the ConfigMap's topics").isEqualTo(used);
