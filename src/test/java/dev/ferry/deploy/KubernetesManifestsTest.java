@@ -248,7 +248,8 @@ class KubernetesManifestsTest {
         if (target.matches()) {
             String property = target.group(1);
             return property.startsWith("lint.") || property.startsWith("validation.") && hasProperty(TargetsConfig.Validation.class,
-                    property.substring("validation.".length())) || hasProperty(TargetsConfig.Target.class, property);
+                    property.substring("validation.".length())) || property.startsWith("approval.") && hasProperty(TargetsConfig.Approval.class,
+                    property.substring("approval.".length())) || hasProperty(TargetsConfig.Target.class, property);
         }
         if (key.startsWith("ferry.kratos.")) {
             return hasProperty(KratosConfig.class, key.substring("ferry.kratos.".length()));
