@@ -11,7 +11,8 @@ public enum AlertKind {
     STUCK_REQUEST(Alert.Severity.warning),
     RETENTION_FAILED(Alert.Severity.critical),
     SCHEMA_DRIFT(Alert.Severity.warning),
-    APPROVAL_REQUIRED(Alert.Severity.warning);
+    APPROVAL_REQUIRED(Alert.Severity.warning),
+    ROLLOUT_HALTED(Alert.Severity.critical);
 
     private final Alert.Severity severity;
 

@@ -40,7 +40,9 @@ public class StuckRequestWatch {
     void check() {
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
         try (Connection c = ledger.getConnection(); PreparedStatement stuck = c.prepareStatement("SELECT request_id, action, target,"
-                + " started_at, instance FROM ferry_request WHERE status = 'RUNNING' AND started_at < ? AND stuck_alerted_at IS NULL");
+                + " started_at, instance FROM ferry_request WHERE status = 'RUNNING' AND started_at < ? AND stuck_alerted_at IS NULL"
+                // A rollout runs as long as its targets take; each target's child request is watched on its own.
+                + " AND action <> 'rollout'");
                 PreparedStatement mark = c.prepareStatement("UPDATE ferry_request SET stuck_alerted_at = ? WHERE request_id = ?"
                         + " AND stuck_alerted_at IS NULL")) {
             stuck.setObject(1, now.minus(config.stuckAfter()));

@@ -47,7 +47,13 @@ public enum ErrorCode {
     CHECK_FAILED(409, RequestStatus.REJECTED, "A script's -- ferry:check assertion found rows"),
     DENIED(409, RequestStatus.REJECTED, "An approver denied the request"),
     APPROVAL_EXPIRED(409, RequestStatus.REJECTED, "No approver decided within approval.expire-after"),
-    NOT_AWAITING_APPROVAL(409, RequestStatus.REJECTED, "The request is not waiting for approval (it was decided, or never needed one)");
+    NOT_AWAITING_APPROVAL(409, RequestStatus.REJECTED, "The request is not waiting for approval (it was decided, or never needed one)"),
+    UNKNOWN_GROUP(400, RequestStatus.REJECTED, "The target group is not configured"),
+    ROLLOUT_HALTED(500, RequestStatus.FAILED, "The rollout halted: its canary failed, or its failures passed the failure budget"),
+    ROLLOUT_ABORTED(500, RequestStatus.FAILED, "An operator aborted the rollout; targets not started were left untouched"),
+    ROLLOUT_TARGETS_FAILED(500, RequestStatus.FAILED, "The rollout covered every target, and some failed within the failure budget"),
+    ROLLOUT_NOT_FOUND(404, null, "No rollout with that id"),
+    ROLLOUT_STATE_CONFLICT(409, null, "The rollout is not in a state that allows this (pause a running one, resume a paused one)");
 
     private final int httpStatus;
     private final RequestStatus resultStatus;

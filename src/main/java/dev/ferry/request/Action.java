@@ -8,7 +8,9 @@ import java.util.Optional;
 public enum Action {
     MIGRATE(true), REVERT(true), INFO(false), VALIDATE(false), REPAIR(true), GENERATE(false), BASELINE(true), BACKFILL(true), DRIFT(false),
     /** Decisions on a request that waits for an approver (the approver's token, {@code options.request}). */
-    APPROVE(false), DENY(false);
+    APPROVE(false), DENY(false),
+    /** One change across a group of targets, as a child request per target (which takes that target's lock). */
+    ROLLOUT(false);
 
     private final boolean changesTarget;
 

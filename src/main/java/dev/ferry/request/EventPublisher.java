@@ -76,6 +76,18 @@ public class EventPublisher implements AlertPublisher {
     }
 
     /**
+     * A rollout's child request, keyed by its target: it carries no token but the rollout's id (header
+     * {@code ferry-rollout}); the consumer accepts it only as a child the ledger's rollout names.
+     */
+    public void publishRolloutChild(MigrationRequest request, String rolloutId) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ROLLOUT_HEADER, rolloutId.getBytes(StandardCharsets.UTF_8));
+        sendAndWait(topics.requests(), request.target(), utf8(toJson(request)), headers);
+    }
+
+    public static final String ROLLOUT_HEADER = "ferry-rollout";
+
+    /**
      * The result as JSON, small enough for the broker's default 1 MB record limit: a dry run of
      * hundreds of large scripts would otherwise be refused on every retry and stall its partition.
      * The full plan stays in the ledger ({@code GET /api/requests/{id}}).
@@ -104,7 +116,7 @@ public class EventPublisher implements AlertPublisher {
         return new MigrationResult(result.requestId(), result.action(), result.target(), result.status(), result.duplicate(),
                 result.receivedAt(), result.startedAt(), result.finishedAt(), result.durationMs(), result.versionBefore(),
                 result.versionAfter(), result.migrations(), plan, lint, result.validation(), result.backfill(), result.drift(), result.error(),
-                result.instance(), result.approval());
+                result.instance(), result.approval(), result.rollout());
     }
 
     @Override

@@ -70,10 +70,11 @@ public class KnownRequests {
         LedgerRecord known = known(request);
         Instant now = Instant.now();
         Instant staleBefore = now.minus(config.staleAfter());
-        if (known.status() == RequestStatus.AWAITING_APPROVAL || known.status() == RequestStatus.RUNNING && known.approval() != null) {
-            // Parked, or decided and being finished: the ledger drives it now (ApprovalSweeper), not this record.
-            LOG.infof("Request %s seen again while it %s", request.requestId(), known.status() == RequestStatus.RUNNING
-                    ? "runs after its approval" : "waits for approval");
+        if (known.status() == RequestStatus.AWAITING_APPROVAL || known.status() == RequestStatus.RUNNING
+                && (known.approval() != null || Action.ROLLOUT.wireName().equals(known.action()))) {
+            // Parked, decided and being finished, or a rollout: the ledger drives it now (ApprovalSweeper, RolloutDriver), not this record.
+            LOG.infof("Request %s seen again while it %s", request.requestId(), known.status() == RequestStatus.AWAITING_APPROVAL
+                    ? "waits for approval" : "is driven from the ledger");
             return true;
         }
         if (known.status().isFinal()) {

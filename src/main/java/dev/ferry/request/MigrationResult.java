@@ -13,6 +13,7 @@ import dev.ferry.lint.LintFinding;
 import dev.ferry.migration.AppliedMigration;
 import dev.ferry.migration.PlannedScript;
 import dev.ferry.request.approval.ApprovalState;
+import dev.ferry.request.rollout.RolloutReport;
 import dev.ferry.validation.ValidationReport;
 
 /** The one outcome of a request, published on {@code migration-results} keyed by requestId. */
@@ -38,7 +39,9 @@ public record MigrationResult(
         ErrorInfo error,
         String instance,
         /** For a request that waited for an approver: why, and who decided what, when and why (without the plan). */
-        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ApprovalState approval) {
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ApprovalState approval,
+        /** A rollout's combined report: counts by state, each target's state and version, why it halted. */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) RolloutReport rollout) {
 
     /** The error of a result: a stable code from the README's table, a message, and the script at fault. */
     @RegisterForReflection
@@ -47,12 +50,17 @@ public record MigrationResult(
 
     public MigrationResult asDuplicate() {
         return new MigrationResult(requestId, action, target, status, true, receivedAt, startedAt, finishedAt, durationMs,
-                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance, approval);
+                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance, approval, rollout);
     }
 
     public MigrationResult withApproval(ApprovalState decided) {
         return new MigrationResult(requestId, action, target, status, duplicate, receivedAt, startedAt, finishedAt, durationMs,
                 versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance,
-                decided == null ? null : decided.summary());
+                decided == null ? null : decided.summary(), rollout);
+    }
+
+    public MigrationResult withRollout(RolloutReport report) {
+        return new MigrationResult(requestId, action, target, status, duplicate, receivedAt, startedAt, finishedAt, durationMs,
+                versionBefore, versionAfter, migrations, plan, lint, validation, backfill, drift, error, instance, approval, report);
     }
 }

@@ -86,9 +86,11 @@ public class RequestConsumer {
     private static IncomingRecord record(String key, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> metadata) {
         Header authorization = metadata == null || metadata.getHeaders() == null ? null
                 : metadata.getHeaders().lastHeader(RecordAuthenticator.HEADER);
+        Header rollout = metadata == null || metadata.getHeaders() == null ? null : metadata.getHeaders().lastHeader(EventPublisher.ROLLOUT_HEADER);
         return new IncomingRecord(key, message.getPayload(),
                 authorization == null || authorization.value() == null ? null : new String(authorization.value(), StandardCharsets.UTF_8),
-                metadata == null ? null : metadata.getTimestamp());
+                metadata == null ? null : metadata.getTimestamp(),
+                rollout == null || rollout.value() == null ? null : new String(rollout.value(), StandardCharsets.UTF_8));
     }
 
     private void handle(int partition, long offset, IncomingRecord record, Message<byte[]> message) {

@@ -101,6 +101,12 @@ public class RequestLedger {
         }
     }
 
+    /** Refreshes a rollout's own request while an instance drives it (the driver may change with a takeover). */
+    public void driving(String requestId, String instance, Instant now) {
+        update("UPDATE ferry_request SET instance = ?, heartbeat_at = ? WHERE request_id = ? AND status = 'RUNNING'", instance, utc(now),
+                requestId);
+    }
+
     /** Refreshes the heartbeat of a request this instance runs. */
     public void heartbeat(String requestId, String instance, Instant now) {
         update("UPDATE ferry_request SET heartbeat_at = ? WHERE request_id = ? AND instance = ? AND status = 'RUNNING'",
@@ -270,7 +276,7 @@ public class RequestLedger {
 
     /** The ledger database cannot be reached; the request is retried, never dropped. */
     public static class LedgerUnavailableException extends RuntimeException {
-        LedgerUnavailableException(SQLException cause) {
+        public LedgerUnavailableException(SQLException cause) {
             super("The request ledger is unavailable: " + cause.getMessage(), cause);
         }
     }

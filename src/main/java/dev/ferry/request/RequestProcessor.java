@@ -20,6 +20,7 @@ import dev.ferry.identity.RecordAuthenticator;
 import dev.ferry.migration.MigrationOutcome;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
+import dev.ferry.request.rollout.RolloutStore;
 
 /**
  * Turns one record of {@code migration-requests} into exactly one final result: parse, authenticate,
@@ -36,9 +37,11 @@ public class RequestProcessor {
     private final RequestRunner requests;
     private final ResultPublication publication;
     private final KnownRequests known;
+    private final RolloutStore rollouts;
 
     public RequestProcessor(ObjectMapper mapper, RecordAuthenticator authenticator, RequestRunner requests, ResultPublication publication,
-            KnownRequests known) {
+            KnownRequests known, RolloutStore rollouts) {
+        this.rollouts = rollouts;
         this.mapper = mapper;
         this.authenticator = authenticator;
         this.requests = requests;
@@ -84,8 +87,15 @@ public class RequestProcessor {
         // Nothing is recorded for a record without a valid identity, so it cannot take a requestId from its owner.
         MigrationRequest request;
         try {
-            String role = Action.fromWire(asked.action()).filter(Action::decides).map(a -> Roles.APPROVER).orElse(Roles.OPERATOR);
-            request = asked.requestedBy(authenticator.verify(record.authorization(), record.timestamp(), receivedAt, role).name());
+            if (record.authorization() == null && record.rollout() != null) {
+                // A rollout's child: it counts only as a target of a rollout the ledger holds, asked for by that rollout's requester.
+                request = asked.requestedBy(rollouts.requesterOfChild(record.rollout(), asked.requestId(), asked.target())
+                        .orElseThrow(() -> new FerryException(ErrorCode.UNAUTHENTICATED, "The record names rollout " + record.rollout()
+                                + ", which has no such target to change. Nothing was run.")));
+            } else {
+                String role = Action.fromWire(asked.action()).filter(Action::decides).map(a -> Roles.APPROVER).orElse(Roles.OPERATOR);
+                request = asked.requestedBy(authenticator.verify(record.authorization(), record.timestamp(), receivedAt, role).name());
+            }
         } catch (FerryException e) {
             LOG.warnf("Request %s refused: %s", asked.requestId(), e.getMessage());
             rejectUnrecorded(asked.requestId(), tree, receivedAt, e);
@@ -106,7 +116,8 @@ public class RequestProcessor {
         try {
             if (requests.claim(request, new String(value, StandardCharsets.UTF_8), receivedAt)) {
                 MigrationResult result = requests.run(request, receivedAt);
-                if (result.status() != RequestStatus.AWAITING_APPROVAL) { // a parked request waits in the ledger: the record is done
+                // A parked request waits in the ledger, a rollout is driven from it: either way the record is done.
+                if (result.status().isFinal()) {
                     publication.complete(result, request.isForced());
                 }
             } else {

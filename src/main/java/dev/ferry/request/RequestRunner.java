@@ -142,6 +142,10 @@ public class RequestRunner {
             }
             MigrationRequest running = request;
             ActionResult done = handler.handle(running, progress -> recordProgress(running.requestId(), progress));
+            if (done.outcome() == null) { // it goes on (a rollout's driver publishes its result): nothing to publish now
+                return new MigrationResult(request.requestId(), request.action(), request.target(), RequestStatus.RUNNING, false, receivedAt,
+                        startedAt, null, null, null, null, List.of(), null, List.of(), null, null, null, null, instance, null, null);
+            }
             return resultOf(request, receivedAt, startedAt, done.outcome(), done.backfill(), done.validation(), done.drift())
                     .withApproval(approved);
         } catch (FerryException e) {
@@ -160,7 +164,7 @@ public class RequestRunner {
         approvals.park(request, waiting);
         return new MigrationResult(request.requestId(), request.action(), request.target(), RequestStatus.AWAITING_APPROVAL, false, receivedAt,
                 startedAt, null, null, waiting.versionBefore(), waiting.versionBefore(), List.of(), waiting.plan(), waiting.lint(), null, null,
-                null, null, instance, waiting.summary());
+                null, null, instance, waiting.summary(), null);
     }
 
     /** What makes a plan differ from the approved one: the version it starts from, or its scripts. */
@@ -208,7 +212,7 @@ public class RequestRunner {
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis(), outcome.versionBefore(), outcome.versionAfter(),
                 outcome.migrations() == null ? List.of() : outcome.migrations(), outcome.plan(),
                 outcome.lint() == null ? List.of() : outcome.lint(),
-                validationReport, backfillReport, driftReport, error, instance, null);
+                validationReport, backfillReport, driftReport, error, instance, null, null);
     }
 
     private void recordProgress(String requestId, Object progress) {

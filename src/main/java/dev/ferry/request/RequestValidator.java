@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import dev.ferry.migration.TargetRegistry;
 import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
+import dev.ferry.request.rollout.TargetGroups;
 
 /** The contract's rules for a request, shared by the consumer (REJECTED results) and the REST API (400s). */
 @ApplicationScoped
@@ -19,14 +20,20 @@ public class RequestValidator {
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
 
     private final Predicate<String> knownTarget;
+    private final Predicate<String> knownGroup;
 
     @Inject
-    public RequestValidator(TargetRegistry targets) {
-        this(name -> targets.find(name).isPresent());
+    public RequestValidator(TargetRegistry targets, TargetGroups groups) {
+        this(name -> targets.find(name).isPresent(), name -> groups.targets(name).isPresent());
     }
 
     RequestValidator(Predicate<String> knownTarget) {
+        this(knownTarget, name -> false);
+    }
+
+    RequestValidator(Predicate<String> knownTarget, Predicate<String> knownGroup) {
         this.knownTarget = knownTarget;
+        this.knownGroup = knownGroup;
     }
 
     public static final String REQUEST_ID_FORMAT = "1-128 characters of [A-Za-z0-9._:-], at least one of them a letter or digit";
@@ -49,7 +56,12 @@ public class RequestValidator {
         if (request.target() == null || request.target().isBlank()) {
             throw invalid("target is required");
         }
-        if (!knownTarget.test(request.target())) {
+        if (action == Action.ROLLOUT) {
+            if (!knownGroup.test(request.target())) {
+                throw new FerryException(ErrorCode.UNKNOWN_GROUP, "Unknown target group '" + request.target() + "': a rollout's target"
+                        + " is a group (ferry.groups.<group>.targets)");
+            }
+        } else if (!knownTarget.test(request.target())) {
             throw new FerryException(ErrorCode.UNKNOWN_TARGET, "Unknown target '" + request.target() + "'");
         }
         if (request.toVersion() != null && !VERSION.matcher(request.toVersion()).matches()) {

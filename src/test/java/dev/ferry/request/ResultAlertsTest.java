@@ -74,6 +74,6 @@ class ResultAlertsTest {
     private static MigrationResult result(RequestStatus status, MigrationResult.ErrorInfo error, List<LintFinding> lint, BackfillReport backfill) {
         Instant now = Instant.now();
         return new MigrationResult("rel-1", "migrate", "alkemio", status, false, now, now, now, 5L, "4", "5", List.of(), null, lint, null,
-                backfill, null, error, "ferry-0", null);
+                backfill, null, error, "ferry-0", null, null);
     }
 }
