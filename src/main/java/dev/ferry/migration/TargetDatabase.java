@@ -207,12 +207,13 @@ public final class TargetDatabase implements AutoCloseable {
     }
 
     /**
-     * Pool options unless the URL sets them: at most {@code poolSize} connections, one kept open, the
-     * others closed after a minute idle, so many configured targets do not pin a server's connections.
+     * Pool options unless the URL sets them: at most {@code poolSize} connections, every one closed
+     * after a minute idle, so a fleet of targets on one server (a rollout's) holds connections only
+     * while they change, never {@code max_connections} worth of idle ones.
      */
     private static String withPoolSize(String url, int poolSize) {
         StringBuilder options = new StringBuilder();
-        for (String option : new String[] { "maxPoolSize=" + poolSize, "minPoolSize=1", "maxIdleTime=60" }) {
+        for (String option : new String[] { "maxPoolSize=" + poolSize, "minPoolSize=0", "maxIdleTime=60" }) {
             if (!url.contains(option.substring(0, option.indexOf('=') + 1))) {
                 options.append(options.isEmpty() && !url.contains("?") ? "?" : "&").append(option);
             }
