@@ -1,0 +1,183 @@
+package dev.ferry.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.ferry.support.EmbeddedServersResource;
+import dev.ferry.support.FerryProcess;
+import dev.ferry.support.KafkaTestClient;
+import dev.ferry.support.TestInfrastructure;
+
+/**
+ * A rollout over a fleet (default 200 targets, schemas on one server, 50 trivial scripts each) by two
+ * Ferry processes, for maxParallel 1, 4, 8 and 16, beside a sequential loop of stock Flyway over the
+ * same targets in the same run. Also: the rollout's time against its ideal (each wave as long as its
+ * children's work spread over maxParallel, or its longest child), every target's history checked
+ * (each version once), and the server's peak connections while it ran.
+ */
+class RolloutBenchmarkIT {
+
+    private static final int TARGETS = Integer.getInteger("ferry.bench.rollout-targets", 200);
+    private static final int SCRIPTS = 50;
+    private static final Path FOLDER = Path.of("target/bench/rollout-scripts").toAbsolutePath();
+    /** Connections besides the rollout's: each Ferry's ledger pools, the test's own sampler. */
+    static final int CONNECTION_CONSTANT = 24;
+
+    @Test
+    void rolloutOverAFleet() throws Exception {
+        Map<String, String> config = new EmbeddedServersResource().start();
+        writeScripts();
+        for (int i = 1; i <= TARGETS; i++) {
+            TestInfrastructure.addTarget(config, target(i), schema(i), "filesystem:" + FOLDER);
+        }
+        config.put("ferry.groups.benchfleet.targets", "benchfleet-*");
+        config.put("ferry.db.schema", "ferry_test_benchrollout_ledger");
+        config.put("ferry.rollouts.drive-every", "0.2s");
+        KafkaTestClient kafka = KafkaTestClient.withTopicPrefix("bench-rollout-");
+        config.putAll(kafka.topicConfig());
+        config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-bench-rollout");
+
+        resetFleet();
+        long loopStart = System.nanoTime();
+        for (int i = 1; i <= TARGETS; i++) {
+            Flyway.configure().dataSource(TestInfrastructure.jdbcUrl(schema(i)), TestInfrastructure.username(), TestInfrastructure.password())
+                    .locations("filesystem:" + FOLDER).load().migrate();
+        }
+        double loop = (System.nanoTime() - loopStart) / 1e6;
+
+        FerryProcess a = FerryProcess.start(named(config, "ferry-bench-rollout-a"), "ferry-bench-rollout-a");
+        FerryProcess b = FerryProcess.start(named(config, "ferry-bench-rollout-b"), "ferry-bench-rollout-b");
+        BenchReport report = new BenchReport();
+        try {
+            for (int maxParallel : new int[] {1, 4, 8, 16}) {
+                resetFleet();
+                int idle = connections();
+                AtomicInteger peak = new AtomicInteger(idle);
+                AtomicBoolean sampling = new AtomicBoolean(true);
+                Thread sampler = new Thread(() -> {
+                    while (sampling.get()) {
+                        try {
+                            peak.accumulateAndGet(connections(), Math::max);
+                            Thread.sleep(50);
+                        } catch (Exception e) {
+                            return;
+                        }
+                    }
+                });
+                sampler.start();
+                String id = "bench-rollout-" + maxParallel + "-" + UUID.randomUUID();
+                long start = System.nanoTime();
+                kafka.request(id, "rollout", "benchfleet", Map.of("toVersion", String.valueOf(SCRIPTS), "options",
+                        Map.of("maxParallel", maxParallel, "failureBudget", 0)));
+                JsonNode result = kafka.awaitResult(id, Duration.ofMinutes(30));
+                double took = (System.nanoTime() - start) / 1e6;
+                sampling.set(false);
+                sampler.join();
+                assertThat(result.path("status").asText()).as(result.path("error").toString()).isEqualTo("SUCCEEDED");
+                assertEveryVersionOnce();
+                double ideal = ideal(kafka, result, maxParallel);
+                String suffix = "-" + TARGETS + "-targets-max-parallel-" + maxParallel;
+                report.atLeast("rollout" + suffix + "-speed-up", "x", loop / took, "flyway-sequential-loop-ms", loop, maxParallel == 16 ? 4 : 0,
+                        1);
+                report.atMost("rollout" + suffix + "-vs-ideal-waves", "ratio", took / ideal, "ideal-wave-time-ms", ideal, 1.3, 1);
+                report.atMost("rollout" + suffix + "-peak-extra-connections", "connections", peak.get() - idle, "idle-connections", idle,
+                        2 * maxParallel + CONNECTION_CONSTANT + 1, 1);
+                report.context("rollout" + suffix + "-ms", "ms", took, "flyway-sequential-loop-ms", loop, 1);
+            }
+        } finally {
+            report.appendTo(Path.of("target/bench"));
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /** Each wave takes its children's work spread over maxParallel, or its longest child if that is longer. */
+    private static double ideal(KafkaTestClient kafka, JsonNode result, int maxParallel) {
+        Map<Integer, List<Double>> byWave = new TreeMap<>();
+        for (JsonNode t : result.path("rollout").path("targets")) {
+            JsonNode child = kafka.results(t.path("request").asText()).get(0);
+            byWave.computeIfAbsent(t.path("wave").asInt(), w -> new ArrayList<>()).add(child.path("durationMs").asDouble());
+        }
+        double ideal = 0;
+        for (List<Double> durations : byWave.values()) {
+            double sum = durations.stream().mapToDouble(Double::doubleValue).sum();
+            double longest = durations.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            ideal += Math.max(sum / maxParallel, longest);
+        }
+        return ideal;
+    }
+
+    private static void assertEveryVersionOnce() throws SQLException {
+        for (int i = 1; i <= TARGETS; i++) {
+            try (Connection c = TestInfrastructure.connect(schema(i)); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT version) FROM flyway_schema_history WHERE success = 1")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("history rows of %s", schema(i)).isEqualTo(SCRIPTS);
+                assertThat(rs.getInt(2)).isEqualTo(SCRIPTS);
+            }
+        }
+    }
+
+    private static int connections() throws SQLException {
+        try (Connection c = TestInfrastructure.connect(""); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_connected'")) {
+            rs.next();
+            return rs.getInt(2);
+        }
+    }
+
+    private static void resetFleet() throws SQLException {
+        for (int i = 1; i <= TARGETS; i++) {
+            TestInfrastructure.execute("", "DROP DATABASE IF EXISTS " + schema(i));
+            TestInfrastructure.execute("", "CREATE DATABASE " + schema(i));
+        }
+    }
+
+    private static void writeScripts() throws Exception {
+        Files.createDirectories(FOLDER);
+        try (var files = Files.list(FOLDER)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.writeString(FOLDER.resolve("V1__marker.sql"), "CREATE TABLE marker (n INT PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+                + " COLLATE=utf8mb4_unicode_ci;\n");
+        for (int v = 2; v <= SCRIPTS; v++) {
+            Files.writeString(FOLDER.resolve("V" + v + "__step.sql"), "INSERT INTO marker (n) VALUES (" + v + ");\n");
+        }
+    }
+
+    private static Map<String, String> named(Map<String, String> config, String name) {
+        Map<String, String> own = new HashMap<>(config);
+        own.put("ferry.requests.instance", name);
+        return own;
+    }
+
+    private static String target(int i) {
+        return String.format("benchfleet-%03d", i);
+    }
+
+    private static String schema(int i) {
+        return String.format("ferry_test_benchfleet_%03d", i);
+    }
+}
