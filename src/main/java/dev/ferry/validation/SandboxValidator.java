@@ -185,10 +185,16 @@ public class SandboxValidator {
     /**
      * Sandboxes a crashed run left behind have a free lock: drop them shortly after start (off the
      * start-up thread, so an unreachable target does not delay readiness) and hourly after that.
+     * Sandboxes are schemas of a server, so each server (and account) is asked once, not each of its
+     * targets: a fleet of two hundred targets on one server must not open two hundred connections.
      */
     @Scheduled(every = "1h", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void dropAbandonedSandboxes() {
+        java.util.Set<String> servers = new java.util.HashSet<>();
         for (TargetDatabase target : targets.all()) {
+            if (!servers.add(serverOf(target))) {
+                continue;
+            }
             try (Connection c = target.connection(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'ferry\\_sbx\\_%'")) {
                 List<String> sandboxes = new ArrayList<>();
@@ -209,6 +215,12 @@ public class SandboxValidator {
                 LOG.debugf("Could not look for abandoned sandboxes of %s: %s", target.name(), e.getMessage());
             }
         }
+    }
+
+    /** The server and account a target reaches: {@code host:port} of its JDBC URL, and its user. */
+    private static String serverOf(TargetDatabase target) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^jdbc:[a-z]+://([^/?]*)").matcher(target.config().jdbcUrl());
+        return (m.find() ? m.group(1) : target.config().jdbcUrl()) + " " + target.config().username().orElse("");
     }
 
     /**
