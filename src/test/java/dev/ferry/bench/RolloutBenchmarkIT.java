@@ -46,6 +46,8 @@ class RolloutBenchmarkIT {
     @Test
     void rolloutOverAFleet() throws Exception {
         Map<String, String> config = new EmbeddedServersResource().start();
+        // Room for the baseline and both instances; what the rollout itself adds is measured below.
+        TestInfrastructure.execute("", "SET GLOBAL max_connections = 2000");
         writeScripts();
         for (int i = 1; i <= TARGETS; i++) {
             TestInfrastructure.addTarget(config, target(i), schema(i), "filesystem:" + FOLDER);
@@ -64,10 +66,13 @@ class RolloutBenchmarkIT {
                     .locations("filesystem:" + FOLDER).load().migrate();
         }
         double loop = (System.nanoTime() - loopStart) / 1e6;
+        int afterLoop = connections();
 
         FerryProcess a = FerryProcess.start(named(config, "ferry-bench-rollout-a"), "ferry-bench-rollout-a");
         FerryProcess b = FerryProcess.start(named(config, "ferry-bench-rollout-b"), "ferry-bench-rollout-b");
         BenchReport report = new BenchReport();
+        Thread.sleep(10_000); // past the start-up sweeps
+        report.context("rollout-fleet-connections-two-idle-instances", "connections", connections(), "after-the-flyway-loop", afterLoop, 1);
         try {
             for (int maxParallel : new int[] {1, 4, 8, 16}) {
                 resetFleet();
