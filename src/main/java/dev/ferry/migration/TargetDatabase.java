@@ -23,6 +23,7 @@ public final class TargetDatabase implements AutoCloseable {
     private final String name;
     private final TargetsConfig.Target config;
     private final MariaDbPoolDataSource pool;
+    private final String url;
     private final ScriptCatalog scripts;
     private final ScriptLinter linter;
     private volatile Flyway unlimited;
@@ -35,8 +36,15 @@ public final class TargetDatabase implements AutoCloseable {
         this.config = config;
         this.scripts = new ScriptCatalog(config.locations());
         this.linter = new ScriptLinter(severities(name, config.lint().rules()), config.lint().largeTableRows(), config.lint().dataCheckMaxRows());
+        this.url = withPoolSize(config.jdbcUrl(), config.poolSize());
         try {
-            this.pool = new MariaDbPoolDataSource(withPoolSize(config.jdbcUrl(), config.poolSize()));
+            if (!new org.mariadb.jdbc.Driver().acceptsURL(url)) {
+                throw new IllegalStateException("Invalid JDBC URL for target " + name + ": " + config.jdbcUrl());
+            }
+            // The credentials first and the URL on first use: given its URL, the pool opens a connection at once, and
+            // given the credentials after the URL it builds a second pool and leaks the first one's connection. A
+            // configured target that is never used then holds no connection (two hundred on one server must not).
+            this.pool = new MariaDbPoolDataSource();
             if (config.username().isPresent()) {
                 pool.setUser(config.username().get());
             }
@@ -73,6 +81,11 @@ public final class TargetDatabase implements AutoCloseable {
     }
 
     private Flyway configure(Optional<String> toVersion) {
+        try (Connection started = connection()) {
+            // The pool is started; Flyway borrows its own connections from it.
+        } catch (SQLException e) {
+            throw FerryException.targetUnavailable("Cannot connect to target " + name, e);
+        }
         return scripts(toVersion, () -> run).dataSource(pool).load();
     }
 
@@ -179,6 +192,7 @@ public final class TargetDatabase implements AutoCloseable {
                 // timeout there (RequestProcessingTest's serialisation test), so the first borrow is made alone.
                 synchronized (this) {
                     if (!poolStarted) {
+                        pool.setUrl(url);
                         Connection first = pool.getConnection();
                         poolStarted = true;
                         return first;
