@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,8 +67,8 @@ class RolloutBenchmarkIT {
         double loop = (System.nanoTime() - loopStart) / 1e6;
         int afterLoop = connections();
 
-        FerryProcess a = FerryProcess.start(named(config, "ferry-bench-rollout-a"), "ferry-bench-rollout-a");
-        FerryProcess b = FerryProcess.start(named(config, "ferry-bench-rollout-b"), "ferry-bench-rollout-b");
+        FerryProcess a = FerryProcess.start(FerryProcess.instance(config, "ferry-bench-rollout-a"), "ferry-bench-rollout-a");
+        FerryProcess b = FerryProcess.start(FerryProcess.instance(config, "ferry-bench-rollout-b"), "ferry-bench-rollout-b");
         BenchReport report = new BenchReport();
         Thread.sleep(10_000); // past the start-up sweeps
         report.context("rollout-fleet-connections-two-idle-instances", "connections", connections(), "after-the-flyway-loop", afterLoop, 1);
@@ -172,11 +171,6 @@ class RolloutBenchmarkIT {
         }
     }
 
-    private static Map<String, String> named(Map<String, String> config, String name) {
-        Map<String, String> own = new HashMap<>(config);
-        own.put("ferry.requests.instance", name);
-        return own;
-    }
 
     private static String target(int i) {
         return String.format("benchfleet-%03d", i);

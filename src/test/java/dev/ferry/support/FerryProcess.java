@@ -29,6 +29,13 @@ public final class FerryProcess {
         this.port = port;
     }
 
+    /** The configuration of one of several instances, which records itself in the ledger under {@code name}. */
+    public static Map<String, String> instance(Map<String, String> config, String name) {
+        Map<String, String> own = new java.util.HashMap<>(config);
+        own.put("ferry.requests.instance", name);
+        return own;
+    }
+
     /** Starts the packaged jar with the test profile and the given configuration; returns once it listens. */
     public static FerryProcess start(Map<String, String> config, String name) throws IOException, InterruptedException {
         return start(config, name, List.of());

@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -55,8 +54,8 @@ class ApprovalCrashIT {
         config.putAll(kafka.topicConfig());
         config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-approvalcrash");
 
-        FerryProcess a = FerryProcess.start(named(config, "ferry-approvalcrash-a"), "ferry-approvalcrash-a");
-        FerryProcess b = FerryProcess.start(named(config, "ferry-approvalcrash-b"), "ferry-approvalcrash-b");
+        FerryProcess a = FerryProcess.start(FerryProcess.instance(config, "ferry-approvalcrash-a"), "ferry-approvalcrash-a");
+        FerryProcess b = FerryProcess.start(FerryProcess.instance(config, "ferry-approvalcrash-b"), "ferry-approvalcrash-b");
         FerryProcess restarted = null;
         try {
             String id = "approvalcrash-migrate-" + UUID.randomUUID();
@@ -82,7 +81,7 @@ class ApprovalCrashIT {
             JsonNode result = kafka.awaitResult(id, WAIT);
             assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
 
-            restarted = FerryProcess.start(named(config, parker), parker + "-again");
+            restarted = FerryProcess.start(FerryProcess.instance(config, parker), parker + "-again");
             Awaitility.await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).until(() -> kafka.results(id).size() == 1);
             assertThat(single(SCHEMA, "SELECT COUNT(*) FROM flyway_schema_history WHERE version = '1' AND success = 1")).isEqualTo("1");
             assertThat(single(SCHEMA, "SELECT COUNT(*) FROM t")).isEqualTo("1");
@@ -95,12 +94,6 @@ class ApprovalCrashIT {
         }
     }
 
-    /** The configuration of one instance, which records itself in the ledger under {@code name}. */
-    private static Map<String, String> named(Map<String, String> config, String name) {
-        Map<String, String> own = new HashMap<>(config);
-        own.put("ferry.requests.instance", name);
-        return own;
-    }
 
     private static String single(String schema, String sql) throws SQLException {
         try (Connection c = TestInfrastructure.connect(schema); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

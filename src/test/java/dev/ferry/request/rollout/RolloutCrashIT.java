@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -53,8 +52,8 @@ class RolloutCrashIT {
         config.putAll(kafka.topicConfig());
         config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-rolloutcrash");
 
-        FerryProcess a = FerryProcess.start(named(config, "ferry-rolloutcrash-a"), "ferry-rolloutcrash-a");
-        FerryProcess b = FerryProcess.start(named(config, "ferry-rolloutcrash-b"), "ferry-rolloutcrash-b");
+        FerryProcess a = FerryProcess.start(FerryProcess.instance(config, "ferry-rolloutcrash-a"), "ferry-rolloutcrash-a");
+        FerryProcess b = FerryProcess.start(FerryProcess.instance(config, "ferry-rolloutcrash-b"), "ferry-rolloutcrash-b");
         try {
             String id = "rolloutcrash-" + UUID.randomUUID();
             kafka.request(id, "rollout", "crashfleet", Map.of("toVersion", "1", "options", Map.of("maxParallel", 1)));
@@ -99,11 +98,6 @@ class RolloutCrashIT {
         return "ferry_test_rolloutcrash_" + i;
     }
 
-    private static Map<String, String> named(Map<String, String> config, String name) {
-        Map<String, String> own = new HashMap<>(config);
-        own.put("ferry.requests.instance", name);
-        return own;
-    }
 
     private static String single(String sql) throws SQLException {
         try (Connection c = TestInfrastructure.connect(LEDGER); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
