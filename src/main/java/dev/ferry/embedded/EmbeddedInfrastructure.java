@@ -90,14 +90,18 @@ public final class EmbeddedInfrastructure {
         String viewer = tokens.token("dev-viewer", java.util.List.of("viewer"), java.time.Duration.ofDays(30));
         // A second person, to approve what dev-operator asked for on a target with an approval policy.
         String approver = tokens.token("dev-approver", java.util.List.of("approver", "viewer"), java.time.Duration.ofDays(30));
+        // The console signs in from the link's fragment, which the browser never sends to a server.
+        String console = "http://localhost:" + System.getProperty("quarkus.http.port", envOr("QUARKUS_HTTP_PORT", "8080")) + "/console/#token=";
         try {
             java.nio.file.Files.writeString(home.resolve("tokens.env"), "OPERATOR_TOKEN=" + operator + "\nVIEWER_TOKEN=" + viewer
-                    + "\nAPPROVER_TOKEN=" + approver + "\n");
+                    + "\nAPPROVER_TOKEN=" + approver + "\nCONSOLE_URL=" + console + operator + "\nVIEWER_CONSOLE_URL=" + console + viewer
+                    + "\n");
         } catch (java.io.IOException e) {
             LOG.warnf("Could not write %s: %s", home.resolve("tokens.env"), e.getMessage());
         }
         LOG.infof("Dev tokens (also in %s): source it, then curl -H \"Authorization: Bearer $OPERATOR_TOKEN\" ...",
                 home.resolve("tokens.env"));
+        LOG.infof("Console, signed in as dev-operator: %s%s", console, operator);
     }
 
     private static String envOr(String name, String fallback) {

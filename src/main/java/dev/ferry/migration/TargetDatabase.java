@@ -237,6 +237,9 @@ public final class TargetDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        // A pool never borrowed from was never built: MariaDB's close() would fail on it.
+        if (poolStarted) {
+            pool.close();
+        }
     }
 }
