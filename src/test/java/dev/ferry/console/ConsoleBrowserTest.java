@@ -1,29 +1,19 @@
 package dev.ferry.console;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.File;
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.ferry.support.BrowserTests;
 import dev.ferry.support.KafkaTestClient;
 import dev.ferry.support.Tags;
 import dev.ferry.support.TestInfrastructure;
@@ -32,16 +22,13 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The console in a real browser: {@code src/test/browser/console.test.mjs}, run by Node's test runner,
- * drives Debian's Chromium through playwright-core against this Ferry. Here: the data it needs (failed
- * audit rows of a run of its own) and the run itself. Needs node, npm and chromium; CI installs them
- * and sets ferry.test.require-tools, so there the test cannot be skipped by accident.
+ * The console in a real browser ({@code src/test/browser/console.test.mjs}, see {@link BrowserTests}) against
+ * this Ferry, signed in through the dev link; here, the data it needs: failed audit rows of a run of its own.
  */
 @QuarkusTest
 @Tag(Tags.QUARKUS)
 class ConsoleBrowserTest {
 
-    private static final Path BROWSER_TESTS = Path.of("src/test/browser").toAbsolutePath();
     private static final String AUDIT_SCHEMA = "ferry_test_kratos";
 
     @TestHTTPResource("/")
@@ -49,29 +36,10 @@ class ConsoleBrowserTest {
 
     @Test
     void theConsoleWorksInChromiumForOperatorsAndViewers() throws Exception {
-        Path chromium = onPath("chromium");
-        Path node = onPath("node");
-        boolean ready = chromium != null && node != null && (Files.isDirectory(BROWSER_TESTS.resolve("node_modules/playwright-core"))
-                || npmCi());
-        assertThat(ready || !Boolean.getBoolean("ferry.test.require-tools"))
-                .as("chromium, node and playwright-core (npm ci in src/test/browser) are installed").isTrue();
-        Assumptions.assumeTrue(ready, "the browser tests need chromium (Debian: apt-get install chromium), node and npm");
-
         String run = "console-run-" + UUID.randomUUID();
         seedFailedRows(run, 4);
-        Path screenshots = Path.of("target/console-screenshots").toAbsolutePath();
-        Files.createDirectories(screenshots);
-
-        ProcessBuilder builder = new ProcessBuilder(node.toString(), "--test", "--test-reporter=spec", "console.test.mjs")
-                .directory(BROWSER_TESTS.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("FERRY_URL", ferry.toString().replaceAll("/$", ""), "OPERATOR_TOKEN", TestTokens.operator(),
-                "VIEWER_TOKEN", TestTokens.viewer(), "AUDIT_RUN", run, "MIGRATE_TARGET", "plain", "CHROMIUM", chromium.toString(),
-                "SCREENSHOTS", screenshots.toString()));
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the browser tests finished").isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("fail 0");
+        BrowserTests.run("console.test.mjs", Map.of("FERRY_URL", ferry.toString().replaceAll("/$", ""), "OPERATOR_TOKEN",
+                TestTokens.operator(), "VIEWER_TOKEN", TestTokens.viewer(), "AUDIT_RUN", run, "MIGRATE_TARGET", "plain"));
     }
 
     /** The audit target migrated, then failed rows of one run of this test's own, with emails only an operator sees whole. */
@@ -93,27 +61,5 @@ class ConsoleBrowserTest {
                 ps.executeUpdate();
             }
         }
-    }
-
-    private static boolean npmCi() {
-        Path npm = onPath("npm");
-        if (npm == null) {
-            return false;
-        }
-        try {
-            Process process = new ProcessBuilder(npm.toString(), "ci", "--no-audit", "--no-fund").directory(BROWSER_TESTS.toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return process.waitFor(3, TimeUnit.MINUTES) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static Path onPath(String command) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv("PATH").split(File.pathSeparator)));
-        return dirs.stream().map(dir -> Path.of(dir, command)).filter(Files::isExecutable).findFirst().orElse(null);
     }
 }
