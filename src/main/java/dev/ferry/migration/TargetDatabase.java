@@ -2,6 +2,7 @@ package dev.ferry.migration;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,7 @@ public final class TargetDatabase implements AutoCloseable {
         this.config = config;
         this.scripts = new ScriptCatalog(config.locations());
         this.linter = new ScriptLinter(severities(name, config.lint().rules()), config.lint().largeTableRows(), config.lint().dataCheckMaxRows());
-        this.url = withPoolSize(config.jdbcUrl(), config.poolSize());
+        this.url = withPoolOptions(config.jdbcUrl(), config.poolSize(), config.poolIdleTimeout());
         try {
             if (!new org.mariadb.jdbc.Driver().acceptsURL(url)) {
                 throw new IllegalStateException("Invalid JDBC URL for target " + name + ": " + config.jdbcUrl());
@@ -222,12 +223,14 @@ public final class TargetDatabase implements AutoCloseable {
 
     /**
      * Pool options unless the URL sets them: at most {@code poolSize} connections, every one closed
-     * after a minute idle, so a fleet of targets on one server (a rollout's) holds connections only
-     * while they change, never {@code max_connections} worth of idle ones.
+     * after {@code idleTimeout} idle, so a fleet of targets on one server (a rollout's) holds
+     * connections only while they change, never {@code max_connections} worth of idle ones. The
+     * driver looks for idle connections every half of that; below 2 s it would not look at all.
      */
-    private static String withPoolSize(String url, int poolSize) {
+    static String withPoolOptions(String url, int poolSize, Duration idleTimeout) {
+        long idleSeconds = Math.max(2, idleTimeout.toSeconds());
         StringBuilder options = new StringBuilder();
-        for (String option : new String[] { "maxPoolSize=" + poolSize, "minPoolSize=0", "maxIdleTime=60" }) {
+        for (String option : new String[] { "maxPoolSize=" + poolSize, "minPoolSize=0", "maxIdleTime=" + idleSeconds }) {
             if (!url.contains(option.substring(0, option.indexOf('=') + 1))) {
                 options.append(options.isEmpty() && !url.contains("?") ? "?" : "&").append(option);
             }

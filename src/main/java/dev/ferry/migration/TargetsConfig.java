@@ -42,6 +42,13 @@ public interface TargetsConfig {
         @WithDefault("6")
         int poolSize();
 
+        /**
+         * How long a pooled connection may stay idle before it is closed (at least 2 s, whole seconds):
+         * short, so targets that are not changing hold no connections, whatever their number.
+         */
+        @WithDefault("5s")
+        Duration poolIdleTimeout();
+
         /** Refuse to migrate scripts whose exact checksum has not passed {@code validate}. */
         @WithDefault("false")
         boolean validationGate();

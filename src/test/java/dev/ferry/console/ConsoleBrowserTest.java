@@ -39,7 +39,7 @@ class ConsoleBrowserTest {
         String run = "console-run-" + UUID.randomUUID();
         seedFailedRows(run, 4);
         BrowserTests.run("console.test.mjs", Map.of("FERRY_URL", ferry.toString().replaceAll("/$", ""), "OPERATOR_TOKEN",
-                TestTokens.operator(), "VIEWER_TOKEN", TestTokens.viewer(), "AUDIT_RUN", run, "MIGRATE_TARGET", "plain"));
+                TestTokens.operator(), "VIEWER_TOKEN", TestTokens.viewer(), "AUDIT_RUN", run, "MIGRATE_TARGET", "kratos"));
     }
 
     /** The audit target migrated, then failed rows of one run of this test's own, with emails only an operator sees whole. */

@@ -39,6 +39,19 @@ public final class TestInfrastructure {
         }
     }
 
+    /** Whether {@code table} exists in {@code schema} (asked without the schema as default, which may not exist yet). */
+    public static boolean tableExists(String schema, String table) throws SQLException {
+        try (Connection c = connect(""); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        }
+    }
+
     /** A target's test setup: its schema dropped and created empty, its script folder emptied (created if missing). */
     public static void freshTarget(String schema, java.nio.file.Path folder) throws SQLException, java.io.IOException {
         execute("", "DROP DATABASE IF EXISTS " + schema);

@@ -7,10 +7,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 
 import dev.ferry.Roles;
@@ -29,9 +29,9 @@ public class ApprovalResource {
     }
 
     private final Approvals approvals;
-    private final JsonWebToken caller;
+    private final SecurityIdentity caller;
 
-    public ApprovalResource(Approvals approvals, JsonWebToken caller) {
+    public ApprovalResource(Approvals approvals, SecurityIdentity caller) {
         this.approvals = approvals;
         this.caller = caller;
     }
@@ -40,13 +40,13 @@ public class ApprovalResource {
     @Path("/approve")
     @Operation(summary = "Approve a waiting request: it runs now, if its plan is still the one approved (else it waits again)")
     public RequestView approve(@PathParam("requestId") String requestId, Decision decision) {
-        return RequestView.of(approvals.approve(requestId, caller.getName(), decision == null ? null : decision.reason()), true);
+        return RequestView.of(approvals.approve(requestId, caller.getPrincipal().getName(), decision == null ? null : decision.reason()), true);
     }
 
     @POST
     @Path("/deny")
     @Operation(summary = "Deny a waiting request, with a reason: it ends REJECTED / DENIED")
     public RequestView deny(@PathParam("requestId") String requestId, Decision decision) {
-        return RequestView.of(approvals.deny(requestId, caller.getName(), decision == null ? null : decision.reason()), true);
+        return RequestView.of(approvals.deny(requestId, caller.getPrincipal().getName(), decision == null ? null : decision.reason()), true);
     }
 }

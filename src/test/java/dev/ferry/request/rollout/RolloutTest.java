@@ -111,6 +111,18 @@ class RolloutTest {
         JsonNode second = rollout(Map.of("maxParallel", 8));
         assertThat(second.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(second.path("rollout").path("counts").path("SKIPPED").asLong()).isEqualTo(20);
+        // Targets that are not changing hold no connections (ferry.targets.<name>.pool-idle-timeout, 5 s): a
+        // fleet on one server never holds max_connections worth of idle ones.
+        await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(250))
+                .until(RolloutTest::connectionsToTheFleet, open -> open == 0);
+    }
+
+    private static long connectionsToTheFleet() throws SQLException {
+        try (Connection c = TestInfrastructure.connect(""); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT COUNT(*) FROM information_schema.processlist WHERE db LIKE 'ferry\\_test\\_fleet\\_%'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test
