@@ -1,7 +1,8 @@
 // The console in a real browser (Debian's Chromium, driven by playwright-core; never a downloaded
 // browser). ConsoleBrowserTest starts Ferry in test mode, seeds failed audit rows and runs this file
 // with `node --test`, passing what it needs through the environment:
-//   FERRY_URL, OPERATOR_TOKEN, VIEWER_TOKEN, AUDIT_RUN (the seeded run), MIGRATE_TARGET,
+//   FERRY_URL, OPERATOR_TOKEN, VIEWER_TOKEN, APPROVER_TOKEN, AUDIT_RUN (the seeded run), MIGRATE_TARGET,
+//   GUARDED_TARGET (a target whose changes wait for an approver, with one pending script),
 //   CHROMIUM (the browser binary), SCREENSHOTS (a folder for the README's pictures).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,6 +33,16 @@ async function signedIn(token) {
   return page;
 }
 
+/** Submits a request as the operator, as a pipeline would. */
+async function submit(body) {
+  const response = await fetch(`${base}/api/requests`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${env.OPERATOR_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 202);
+}
+
 test('without a token the console asks to sign in, and no data is shown', async () => {
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${base}/console/`);
@@ -45,12 +56,7 @@ test('an operator sees a migrate appear live and follows it to its result', asyn
   await page.locator('#requests').waitFor();
   const id = `console-live-${Date.now()}`;
   // Submitted after the page loaded: only a live page shows it.
-  const submitted = await fetch(`${base}/api/requests`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${env.OPERATOR_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ requestId: id, action: 'migrate', target: env.MIGRATE_TARGET }),
-  });
-  assert.equal(submitted.status, 202);
+  await submit({ requestId: id, action: 'migrate', target: env.MIGRATE_TARGET });
   const row = page.locator(`tr[data-request="${id}"]`);
   await row.waitFor({ timeout: 30000 });
   await row.locator('[data-status="SUCCEEDED"]').waitFor({ timeout: 60000 });
@@ -126,5 +132,29 @@ test('signing out forgets the token', async () => {
   await page.getByRole('link', { name: 'sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.getItem('ferry.token')), null);
+  await page.context().close();
+});
+
+test('an approver finds a waiting change in the queue and approves it; its requester cannot', async () => {
+  const id = `console-approval-${Date.now()}`;
+  await submit({ requestId: id, action: 'migrate', target: env.GUARDED_TARGET });
+  const requester = await signedIn(env.OPERATOR_TOKEN);
+  await requester.goto(`${base}/console/#/requests/${id}`);
+  for (let i = 0; i < 60 && !(await requester.locator('[data-status="AWAITING_APPROVAL"]').count()); i++) {
+    await requester.waitForTimeout(500);
+    await requester.reload();
+  }
+  await requester.locator('h1 [data-status="AWAITING_APPROVAL"]').waitFor();
+  assert.equal(await requester.getByRole('button', { name: 'Approve' }).count(), 0, 'the requester has no Approve button');
+  await requester.context().close();
+
+  const page = await signedIn(env.APPROVER_TOKEN);
+  await page.goto(`${base}/console/#/approvals`);
+  await page.locator('#approval-count').filter({ hasText: /\d/ }).waitFor();
+  await page.locator(`tr[data-request="${id}"]`).getByRole('link', { name: id }).click();
+  await page.getByRole('heading', { name: 'Plan' }).waitFor();
+  await page.getByRole('textbox', { name: 'reason' }).fill('plan reviewed in the console');
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 60000 });
   await page.context().close();
 });

@@ -95,7 +95,7 @@ public final class EmbeddedInfrastructure {
         try {
             java.nio.file.Files.writeString(home.resolve("tokens.env"), "OPERATOR_TOKEN=" + operator + "\nVIEWER_TOKEN=" + viewer
                     + "\nAPPROVER_TOKEN=" + approver + "\nCONSOLE_URL=" + console + operator + "\nVIEWER_CONSOLE_URL=" + console + viewer
-                    + "\n");
+                    + "\nAPPROVER_CONSOLE_URL=" + console + approver + "\n");
         } catch (java.io.IOException e) {
             LOG.warnf("Could not write %s: %s", home.resolve("tokens.env"), e.getMessage());
         }

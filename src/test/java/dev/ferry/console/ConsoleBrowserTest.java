@@ -1,6 +1,8 @@
 package dev.ferry.console;
 
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,7 +25,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The console in a real browser ({@code src/test/browser/console.test.mjs}, see {@link BrowserTests}) against
- * this Ferry, signed in through the dev link; here, the data it needs: failed audit rows of a run of its own.
+ * this Ferry, signed in through the dev link; here, the data it needs: failed audit rows of a run of its own, and a
+ * change for an approver.
  */
 @QuarkusTest
 @Tag(Tags.QUARKUS)
@@ -38,8 +41,13 @@ class ConsoleBrowserTest {
     void theConsoleWorksInChromiumForOperatorsAndViewers() throws Exception {
         String run = "console-run-" + UUID.randomUUID();
         seedFailedRows(run, 4);
+        // The target whose changes wait for an approver (ApprovalTest's), with one script pending.
+        Path guarded = Path.of("target/test-work/guarded");
+        TestInfrastructure.freshTarget("ferry_test_guarded", guarded);
+        Files.writeString(guarded.resolve("V1__t.sql"), "CREATE TABLE t (id INT PRIMARY KEY);\n");
         BrowserTests.run("console.test.mjs", Map.of("FERRY_URL", ferry.toString().replaceAll("/$", ""), "OPERATOR_TOKEN",
-                TestTokens.operator(), "VIEWER_TOKEN", TestTokens.viewer(), "AUDIT_RUN", run, "MIGRATE_TARGET", "kratos"));
+                TestTokens.operator(), "VIEWER_TOKEN", TestTokens.viewer(), "APPROVER_TOKEN", TestTokens.approver(), "AUDIT_RUN", run,
+                "MIGRATE_TARGET", "kratos", "GUARDED_TARGET", "guarded"));
     }
 
     /** The audit target migrated, then failed rows of one run of this test's own, with emails only an operator sees whole. */

@@ -48,6 +48,8 @@ public final class BrowserTests {
         builder.environment().putAll(all);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // The scenarios by name, passed or not, in the build's log.
+        System.out.println(output);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the browser tests finished").isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).contains("fail 0");
