@@ -84,9 +84,11 @@ test('an operator looks a failed user up in Kratos, resolves one with a note and
 
   const id = await first.getAttribute('data-audit');
   await first.getByRole('textbox', { name: 'note' }).fill('merged by support, ticket 42');
+  // The row as it is now: a resolved row replaces it in place, where `first` would find the new one.
+  const before = await first.elementHandle();
   await first.getByRole('button', { name: 'Resolve' }).click();
   const resolved = page.locator(`tr[data-audit="${id}"]`);
-  await page.waitForFunction((row) => !row.isConnected || row.querySelector('.error'), await first.elementHandle());
+  await page.waitForFunction((row) => !row.isConnected || row.querySelector('.error'), before);
   assert.equal(await resolved.locator('.error').count(), 0, await resolved.textContent());
   await resolved.locator('[data-status="resolved"]').waitFor();
   assert.match(await resolved.textContent(), /by test-operator/);

@@ -65,6 +65,9 @@ class ConsoleSignInTest {
         // Without a token the API answers 401 problem+json, never a redirect to a sign-in page.
         given().redirects().follow(false).get("/api/requests").then().statusCode(401)
                 .contentType("application/problem+json").body("code", org.hamcrest.Matchers.equalTo("UNAUTHENTICATED"));
+        // The console page runs only its own script and cannot be framed.
+        given().get("/console/").then().statusCode(200).header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"));
         // A token Ferry's dev key signed is not the provider's: refused.
         given().auth().oauth2(TestTokens.operator()).get("/api/me").then().statusCode(401);
     }
