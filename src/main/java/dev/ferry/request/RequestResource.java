@@ -173,17 +173,44 @@ public class RequestResource {
     @APIResponse(responseCode = "400", description = "INVALID_REQUEST naming the bad parameter (problem+json)")
     public Uni<RequestPage> list(
             @Parameter(description = "Only this target") @QueryParam("target") String target,
-            @Parameter(description = "RUNNING, SUCCEEDED, FAILED or REJECTED") @QueryParam("status") String status,
+            @Parameter(description = "RUNNING, SUCCEEDED, FAILED, REJECTED or AWAITING_APPROVAL") @QueryParam("status") String status,
             @Parameter(description = "Only this action, e.g. migrate") @QueryParam("action") String action,
             @Parameter(description = "Page size, 1-500") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "Cursor from the previous page's nextCursor") @QueryParam("after") String after) {
+        return page(target, status, action, limit, after, masked());
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "The first page of requests, live", description = "With Accept: text/event-stream: a 'requests' event"
+            + " (JSON, as GET answers) at once and again whenever the page changes, checked every second, until"
+            + " ferry.events.max-duration. Counts as one of the caller's event streams.")
+    @APIResponse(responseCode = "429", description = "TOO_MANY_STREAMS (problem+json)")
+    public Multi<OutboundSseEvent> live(@QueryParam("target") String target, @QueryParam("status") String status,
+            @QueryParam("action") String action, @QueryParam("limit") @DefaultValue("50") int limit, @Context Sse sse) {
+        // Who the caller is, once: the stream outlives the request's context.
+        boolean mask = masked();
+        page(target, status, action, limit, null, mask); // refuses bad parameters before the stream opens
+        EventStreams.Permit permit = streams.open(caller.getPrincipal().getName());
+        AtomicReference<RequestPage> last = new AtomicReference<>();
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofSeconds(1))
+                .select().first(eventsConfig.maxDuration())
+                .onItem().transformToUniAndConcatenate(tick -> page(target, status, action, limit, null, mask))
+                .select().where(page -> !page.equals(last.getAndSet(page)))
+                .map(page -> sse.newEventBuilder().name("requests").data(RequestPage.class, page).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .build())
+                .onTermination().invoke(permit::close);
+    }
+
+    /** A page of the ledger; {@code mask}: as a viewer sees it. */
+    private Uni<RequestPage> page(String target, String status, String action, int limit, String after, boolean mask) {
         KeysetCursor.checkPageSize(limit);
         Action onlyAction = action == null ? null
                 : Action.fromWire(action).orElseThrow(() -> FerryException.badParameter("action", "unknown action '" + action + "'"));
         return requests.page(target, status == null ? null : parseStatus(status), onlyAction, after == null ? null : KeysetCursor.decode(after),
                 limit).map(entries -> {
                     List<RequestView> items = new ArrayList<>(entries.size());
-                    entries.forEach(e -> items.add(asSeenByCaller(RequestView.of(e, false))));
+                    entries.forEach(e -> items.add(mask ? RequestView.of(e, false).masked() : RequestView.of(e, false)));
                     String next = entries.size() < limit ? null : RequestLedger.cursorAfter(entries.get(entries.size() - 1)).encode();
                     return new RequestPage(items, next);
                 });
@@ -193,7 +220,7 @@ public class RequestResource {
         try {
             return RequestStatus.valueOf(status);
         } catch (IllegalArgumentException e) {
-            throw FerryException.badParameter("status", "must be one of RUNNING, SUCCEEDED, FAILED, REJECTED");
+            throw FerryException.badParameter("status", "must be one of RUNNING, SUCCEEDED, FAILED, REJECTED, AWAITING_APPROVAL");
         }
     }
 }

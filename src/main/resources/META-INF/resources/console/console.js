@@ -114,13 +114,10 @@ async function requestsPage(query) {
   show(h('h1', {}, 'Requests'),
     h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
       select('target', targets.map((t) => t.name)), select('action', ACTIONS), select('status', STATUSES),
-      h('span', { class: 'muted' }, 'updates live')),
+      h('span', { class: 'muted' }, 'live')),
     h('table', {}, h('thead', {}, h('tr', {}, ['Request', 'Action', 'Target', 'Status', 'Requested by', 'Received', 'Took'].map((t) => h('th', {}, t)))), body));
   const seen = new Map();
-  const refresh = async () => {
-    const params = new URLSearchParams(query);
-    params.set('limit', '50');
-    const page = await api(`/api/requests?${params}`);
+  const render = (page) => {
     const rows = page.items.map((r) => {
       const key = `${r.status}|${r.finishedAt}`;
       const changed = seen.size > 0 && seen.get(r.requestId) !== key;
@@ -131,13 +128,19 @@ async function requestsPage(query) {
         h('td', {}, r.requestedBy || ''), h('td', {}, when(r.receivedAt)),
         h('td', {}, r.startedAt && r.finishedAt ? `${((new Date(r.finishedAt) - new Date(r.startedAt)) / 1000).toFixed(1)} s` : ''));
     });
-    if (seen.size === 0 || rows.length === 0) seen.set('', '');
+    if (seen.size === 0) seen.set('', '');
     body.replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No requests match.'))]));
   };
-  await refresh();
-  // The list follows the ledger every two seconds; a request's own page streams its events.
-  const timer = setInterval(() => refresh().catch(() => {}), 2000);
-  return () => clearInterval(timer);
+  const params = new URLSearchParams(query);
+  params.set('limit', '50');
+  render(await api(`/api/requests?${params}`));
+  // The same page as server-sent events: sent again whenever it changes, so new requests and new
+  // states appear without a reload.
+  const abort = new AbortController();
+  streamEvents(`/api/requests?${params}`, abort.signal, (event, data) => {
+    if (event === 'requests') render(JSON.parse(data));
+  }).catch(() => {});
+  return () => abort.abort();
 }
 
 /** The bar's filled part; its width set through the style object, which the page's Content-Security-Policy allows. */
