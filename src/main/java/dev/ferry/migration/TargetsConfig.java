@@ -44,9 +44,11 @@ public interface TargetsConfig {
 
         /**
          * How long a pooled connection may stay idle before it is closed (at least 2 s, whole seconds):
-         * short, so targets that are not changing hold no connections, whatever their number.
+         * targets that are not changing hold no connections after it. A fleet of many targets on one
+         * server wants it short (5 s); the default stays at a minute until the pool stall seen with 5 s
+         * (README, "Rollouts", Connections) is understood.
          */
-        @WithDefault("5s")
+        @WithDefault("60s")
         Duration poolIdleTimeout();
 
         /** Refuse to migrate scripts whose exact checksum has not passed {@code validate}. */

@@ -50,6 +50,8 @@ class RolloutBenchmarkIT {
         writeScripts();
         for (int i = 1; i <= TARGETS; i++) {
             TestInfrastructure.addTarget(config, target(i), schema(i), "filesystem:" + FOLDER);
+            // A fleet's setting (README, "Rollouts", Connections): connections close 5 s after the target's change.
+            config.put("ferry.targets." + target(i) + ".pool-idle-timeout", "5s");
         }
         config.put("ferry.groups.benchfleet.targets", "benchfleet-*");
         config.put("ferry.db.schema", "ferry_test_benchrollout_ledger");

@@ -111,8 +111,8 @@ class RolloutTest {
         JsonNode second = rollout(Map.of("maxParallel", 8));
         assertThat(second.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(second.path("rollout").path("counts").path("SKIPPED").asLong()).isEqualTo(20);
-        // Targets that are not changing hold no connections (ferry.targets.<name>.pool-idle-timeout, 5 s): a
-        // fleet on one server never holds max_connections worth of idle ones.
+        // Targets that are not changing hold no connections (ferry.targets.<name>.pool-idle-timeout, 5 s for the
+        // fleet): a fleet on one server never holds max_connections worth of idle ones.
         await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(250))
                 .until(RolloutTest::connectionsToTheFleet, open -> open == 0);
     }
