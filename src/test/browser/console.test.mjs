@@ -104,6 +104,21 @@ test('an operator looks a failed user up in Kratos, resolves one with a note and
   await page.context().close();
 });
 
+test('a target\'s page lists its scripts and checks drift, which the targets list then shows', async () => {
+  const page = await signedIn(env.OPERATOR_TOKEN);
+  await page.goto(`${base}/console/#/targets/${env.MIGRATE_TARGET}`);
+  await page.getByRole('heading', { name: `Target ${env.MIGRATE_TARGET}` }).waitFor();
+  assert.ok(await page.locator('table tbody tr').count() > 0, 'the target\'s scripts');
+  await page.getByRole('button', { name: 'Check drift now' }).click();
+  await page.locator('#drift p').waitFor({ timeout: 60000 });
+  assert.match(await page.locator('#drift p').textContent(), /^(No drift\.|Drift: )/);
+  await page.goto(`${base}/console/#/targets`);
+  const row = page.locator(`tr[data-target="${env.MIGRATE_TARGET}"]`);
+  await row.waitFor();
+  assert.doesNotMatch(await row.textContent(), /not checked/);
+  await page.context().close();
+});
+
 test('a viewer sees masked emails and no control that writes', async () => {
   const page = await signedIn(env.VIEWER_TOKEN);
   await page.goto(`${base}/console/#/users?runId=${env.AUDIT_RUN}`);

@@ -53,6 +53,12 @@ public class DriftDetector {
     });
     private final Map<String, Object> targetLocks = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+    private final Map<String, LastCheck> lastChecks = new ConcurrentHashMap<>();
+
+    /** What the latest check of a target found, scheduled or asked for: objects that differ, and when. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record LastCheck(String target, int objects, Instant checkedAt) {
+    }
 
     public DriftDetector(MigrationRunner runner, TargetRegistry targets, MeterRegistry metrics) {
         this.runner = runner;
@@ -96,9 +102,16 @@ public class DriftDetector {
             }
             List<Difference> differences = SchemaComparison.between(want, live, ignored(target));
             gauge(targetName).set(differences.size());
-            return new DriftReport(targetName, history.versionAfter(), differences.isEmpty(), differences.size(), differences, Instant.now(),
-                    cached);
+            DriftReport report = new DriftReport(targetName, history.versionAfter(), differences.isEmpty(), differences.size(), differences,
+                    Instant.now(), cached);
+            lastChecks.put(targetName, new LastCheck(targetName, differences.size(), report.checkedAt()));
+            return report;
         }
+    }
+
+    /** The latest check of every target checked since this instance started, by target name. */
+    public List<LastCheck> lastChecks() {
+        return lastChecks.values().stream().sorted(java.util.Comparator.comparing(LastCheck::target)).toList();
     }
 
     private static SchemaSnapshot live(TargetDatabase target) {

@@ -278,7 +278,14 @@ async function streamEvents(path, signal, onEvent) {
 // ---- Targets ------------------------------------------------------------------------------------
 
 async function targetsPage() {
-  const targets = await api('/api/targets');
+  const [targets, drift] = await Promise.all([api('/api/targets'), api('/api/drift').catch(() => [])]);
+  const drifted = new Map(drift.map((d) => [d.target, d]));
+  const driftCell = (name) => {
+    const check = drifted.get(name);
+    if (!check) return h('td', { class: 'muted' }, 'not checked');
+    return h('td', { class: check.objects ? 'error' : null, title: `checked ${when(check.checkedAt)}` },
+      check.objects ? `${check.objects} objects differ` : 'none');
+  };
   const rows = targets.map((t) => {
     const last = h('td', {}, '…');
     api(`/api/requests?target=${encodeURIComponent(t.name)}&limit=1`).then((page) => {
@@ -288,9 +295,9 @@ async function targetsPage() {
     return h('tr', { dataset: { target: t.name } },
       h('td', {}, h('a', { href: `#/targets/${encodeURIComponent(t.name)}` }, t.name)), h('td', {}, t.currentVersion || '–'),
       h('td', {}, t.applied ?? ''), h('td', {}, t.pending ?? ''), h('td', { class: t.failed ? 'error' : null }, t.failed ?? ''),
-      last, h('td', { class: 'error' }, t.error || ''));
+      driftCell(t.name), last, h('td', { class: 'error' }, t.error || ''));
   });
-  show(h('h1', {}, 'Targets'), table(['Target', 'Version', 'Applied', 'Pending', 'Failed', 'Last change', 'Problem'], rows));
+  show(h('h1', {}, 'Targets'), table(['Target', 'Version', 'Applied', 'Pending', 'Failed', 'Drift', 'Last change', 'Problem'], rows));
   return () => {};
 }
 
