@@ -63,7 +63,6 @@ test('an operator sees a migrate appear live and follows it to its result', asyn
   await row.getByRole('link', { name: id }).click();
   await page.getByRole('heading', { name: /migrate/ }).locator('[data-status="SUCCEEDED"]').waitFor();
   assert.match(await page.locator('#result').textContent(), /"status": "SUCCEEDED"/);
-  await page.screenshot({ path: join(env.SCREENSHOTS, 'console-request.png'), fullPage: true });
   await page.context().close();
 });
 
@@ -173,5 +172,7 @@ test('an approver finds a waiting change in the queue and approves it; its reque
   await page.getByRole('textbox', { name: 'reason' }).fill('plan reviewed in the console');
   await page.getByRole('button', { name: 'Approve' }).click();
   await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 60000 });
+  await page.getByRole('heading', { name: 'Scripts applied' }).waitFor();
+  await page.screenshot({ path: join(env.SCREENSHOTS, 'console-request.png'), fullPage: true });
   await page.context().close();
 });

@@ -222,7 +222,9 @@ async function requestPage(id) {
       h('div', { class: 'grid' },
         [['Request', request.requestId], ['Requested by', request.requestedBy], ['Reason', request.reason], ['Received', when(request.receivedAt)],
           ['Finished', when(request.finishedAt)], ['Version', result.versionBefore || result.versionAfter ? `${result.versionBefore || '–'} → ${result.versionAfter || '–'}` : ''],
-          ['Duration', result.durationMs != null ? `${result.durationMs} ms` : '']]
+          ['Duration', result.durationMs != null ? `${result.durationMs} ms` : ''],
+          ['Approval', approval && approval.decision ? `${approval.decision} by ${approval.decidedBy}${approval.note ? `: ${approval.note}` : ''}`
+            : approval ? `waits: ${(approval.reasons || []).join(', ')}` : '']]
           .filter(([, v]) => v).map(([label, value]) => h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value)))),
       progressBar(request.status === 'RUNNING' ? request.progress : null),
       decisionControls(request, () => navigate()),
