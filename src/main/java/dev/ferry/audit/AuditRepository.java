@@ -14,6 +14,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import dev.ferry.KeysetCursor;
 import dev.ferry.backfill.AuditStatus;
+import dev.ferry.problem.ErrorCode;
 import dev.ferry.problem.FerryException;
 import io.quarkus.hibernate.orm.PersistenceUnit;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
@@ -65,8 +66,10 @@ public class AuditRepository {
         }
     }
 
-    Uni<AuditRow> find(long id) {
-        return sessions.withSession(session -> session.find(AuditEntry.class, id)).map(e -> e == null ? null : AuditRow.of(e));
+    /** One row; fails with AUDIT_NOT_FOUND when there is none. */
+    Uni<AuditRow> existing(long id) {
+        return sessions.withSession(session -> session.find(AuditEntry.class, id)).onItem().ifNull()
+                .failWith(() -> new FerryException(ErrorCode.AUDIT_NOT_FOUND, "No audit row " + id)).map(AuditRow::of);
     }
 
     /** Marks a failed row resolved if it still has {@code version}; true if it did. */

@@ -164,7 +164,7 @@ public class AuditResource {
     @APIResponse(responseCode = "404", description = "AUDIT_NOT_FOUND (problem+json)")
     public Uni<Response> get(@PathParam("id") long id) {
         boolean mask = !identity.hasRole(Roles.OPERATOR);
-        return found(id).map(row -> Response.ok(mask ? row.masked() : row).tag(row.etag().replace("\"", "")).build());
+        return audit.existing(id).map(row -> Response.ok(mask ? row.masked() : row).tag(row.etag().replace("\"", "")).build());
     }
 
     @PATCH
@@ -185,7 +185,7 @@ public class AuditResource {
         String note = resolution.checked().note();
         int version = version(ifMatch);
         String by = identity.getPrincipal().getName();
-        return found(id).flatMap(row -> {
+        return audit.existing(id).flatMap(row -> {
             if (!AuditStatus.FAILED.is(row.resolutionStatus())) {
                 throw new FerryException(ErrorCode.NOT_RESOLVABLE, "Row " + id + " is '" + row.resolutionStatus()
                         + "'; only failed rows can be resolved");
@@ -196,7 +196,7 @@ public class AuditResource {
                 throw new FerryException(ErrorCode.VERSION_CONFLICT, "Row " + id + " changed since version " + version
                         + "; read it again");
             }
-            return found(id);
+            return audit.existing(id);
         }).map(row -> Response.ok(row).tag(row.etag().replace("\"", "")).build());
     }
 
@@ -213,7 +213,7 @@ public class AuditResource {
         // Retries of a row are numbered (retry-<id>-<n>): two POSTs that race before the first is recorded
         // send the same requestId, which the ledger runs once.
         String prefix = "retry-" + id + "-";
-        return found(id).flatMap(row -> {
+        return audit.existing(id).flatMap(row -> {
             if (!AuditStatus.FAILED.is(row.resolutionStatus())) {
                 throw new FerryException(ErrorCode.NOT_RETRYABLE, "Row " + id + " is '" + row.resolutionStatus()
                         + "'; only failed rows can be retried");
@@ -256,11 +256,6 @@ public class AuditResource {
         if (emailPrefix != null && !identity.hasRole(Roles.OPERATOR)) {
             throw new FerryException(ErrorCode.FORBIDDEN, "Filtering by email needs the operator role: viewers see emails masked");
         }
-    }
-
-    private Uni<AuditRow> found(long id) {
-        return audit.find(id).onItem().ifNull()
-                .failWith(() -> new FerryException(ErrorCode.AUDIT_NOT_FOUND, "No audit row " + id));
     }
 
     private static int version(String ifMatch) {

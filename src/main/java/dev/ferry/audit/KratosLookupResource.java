@@ -18,8 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import dev.ferry.Roles;
 import dev.ferry.backfill.KratosClient;
 import dev.ferry.backfill.KratosIdentity;
-import dev.ferry.problem.ErrorCode;
-import dev.ferry.problem.FerryException;
 
 /**
  * What Kratos holds now for an audit row's email, asked live: the manual investigation the seed's
@@ -50,8 +48,7 @@ public class KratosLookupResource {
     @APIResponse(responseCode = "200", description = "The identities Kratos has for the email, or the lookup's error")
     @APIResponse(responseCode = "404", description = "AUDIT_NOT_FOUND (problem+json)")
     public Uni<KratosLookup> lookup(@PathParam("id") long id) {
-        return audit.find(id).onItem().ifNull().failWith(() -> new FerryException(ErrorCode.AUDIT_NOT_FOUND, "No audit row " + id))
-                .flatMap(row -> Uni.createFrom().completionStage(kratos.lookup(row.email()))
+        return audit.existing(id).flatMap(row -> Uni.createFrom().completionStage(kratos.lookup(row.email()))
                         .map(found -> new KratosLookup(id, row.email(), found.identities(), found.error())));
     }
 }

@@ -40,12 +40,19 @@ public class ConsoleSignInResource {
         AccessTokenCredential token = identity.isAnonymous() ? null : identity.getCredential(AccessTokenCredential.class);
         if (token == null || !JWT.matcher(token.getToken()).matches()) {
             return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.TEXT_HTML)
-                    .entity(ConsolePages.page("Sign-in unavailable", "<p>No OpenID Connect provider is configured for the console"
+                    .entity(page("Sign-in unavailable", "<p>No OpenID Connect provider is configured for the console"
                             + " (FERRY_CONSOLE_OIDC_URL). In dev mode, open the console link Ferry printed at start"
                             + " (also CONSOLE_URL in target/ferry-dev/tokens.env).</p>"))
                     .build();
         }
         String script = "<script>sessionStorage.setItem('ferry.token','" + token.getToken() + "');location.replace('/console/');</script>";
-        return Response.ok(ConsolePages.page("Signing in", script)).header("Cache-Control", "no-store").build();
+        return Response.ok(page("Signing in", script)).header("Cache-Control", "no-store").build();
+    }
+
+    /** The page around a message or the hand-over script; titles are constants, never input. */
+    private static String page(String title, String body) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ferry · " + title
+                + "</title><link rel=\"stylesheet\" href=\"/console/console.css\"></head><body><main><h1>" + title + "</h1>" + body
+                + "</main></body></html>";
     }
 }

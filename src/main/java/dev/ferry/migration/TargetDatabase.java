@@ -227,7 +227,7 @@ public final class TargetDatabase implements AutoCloseable {
      * connections only while they change, never {@code max_connections} worth of idle ones. The
      * driver looks for idle connections every half of that; below 2 s it would not look at all.
      */
-    static String withPoolOptions(String url, int poolSize, Duration idleTimeout) {
+    private static String withPoolOptions(String url, int poolSize, Duration idleTimeout) {
         long idleSeconds = Math.max(2, idleTimeout.toSeconds());
         StringBuilder options = new StringBuilder();
         for (String option : new String[] { "maxPoolSize=" + poolSize, "minPoolSize=0", "maxIdleTime=" + idleSeconds }) {
