@@ -151,7 +151,13 @@ public final class FerryCli {
             Instant deadline = Instant.now().plus(wait);
             FerryApi.Answer answer = api.submit(request, deadline);
             if (answer.status() == 202) {
+                FerryApi.Answer accepted = answer;
                 answer = api.awaitFinal(requestId, deadline);
+                if (answer.status() == 404) {
+                    // Published, but no instance had taken it when the wait ran out (its partition busy with
+                    // earlier requests): a wait that ran out, not a refusal.
+                    answer = new FerryApi.Answer(202, ((ObjectNode) accepted.body().deepCopy()).put("status", "ACCEPTED"));
+                }
             }
             return connection.report(answer);
         }

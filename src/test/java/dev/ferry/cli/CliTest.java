@@ -113,7 +113,8 @@ class CliTest {
             hold(holder);
             Run timedOut = cli(operator(), "submit", "--target", "held", "--request-id", id, "--wait", "2s");
             assertThat(timedOut.code).as(timedOut.toString()).isEqualTo(4);
-            assertThat(timedOut.out).contains("RUNNING (not final when the wait ran out)");
+            // RUNNING once an instance took it; ACCEPTED while its partition is still busy with earlier requests.
+            assertThat(timedOut.out).containsPattern("(RUNNING|ACCEPTED) \\(not final when the wait ran out\\)");
 
             CompletableFuture<Run> waiting = CompletableFuture.supplyAsync(() -> cli(operator(), "wait", id, "--wait", "90s", "--url",
                     "http://127.0.0.1:" + proxy.port()));
@@ -128,6 +129,26 @@ class CliTest {
             assertThat(done.code).as(done.toString()).isZero();
             assertThat(done.out).contains("SUCCEEDED");
             assertThat(proxy.connections()).as("connections after the restart").isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aRequestPublishedButNotYetTakenWhenTheWaitRunsOutExitsFourNotTwo() throws Exception {
+        // A partition busy with an earlier request for the same target: the next one is published (202)
+        // but no instance has taken it when the wait runs out. That is a wait that ran out, not a refusal.
+        String first = id("cli-busy");
+        String second = id("cli-queued");
+        try (Connection holder = TestInfrastructure.connect("ferry_test")) {
+            hold(holder);
+            try {
+                assertThat(cli(operator(), "submit", "--target", "held", "--request-id", first, "--wait", "2s").code).isEqualTo(4);
+                Run queued = cli(operator(), "submit", "--target", "held", "--request-id", second, "--wait", "2s");
+                assertThat(queued.code).as(queued.toString()).isEqualTo(4);
+                assertThat(queued.out).contains(second + ": migrate on held: ACCEPTED (not final when the wait ran out)");
+            } finally {
+                release(holder);
+            }
+            assertThat(cli(operator(), "wait", second, "--wait", "60s").code).isZero();
         }
     }
 
