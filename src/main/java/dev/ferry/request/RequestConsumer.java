@@ -26,8 +26,10 @@ import dev.ferry.identity.RecordAuthenticator;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Consumes {@code migration-requests}. Records of one partition (so of one target, as records are keyed
- * by target) run one after another, in order; different partitions run in parallel on a bounded pool.
+ * Consumes {@code migration-requests}. Records of one key (one target: records are keyed by target)
+ * run one after another, in order; different keys run in parallel on a bounded pool, also when they
+ * share a partition, so partitions do not bound how many targets change at once (a rollout over a
+ * fleet on a four-partition topic ran at most four targets at a time).
  *
  * <p>The method returns as soon as the record is queued, so Kafka's poll loop never waits for a
  * 20-minute migration (no rebalance); the record is acknowledged, and its offset becomes committable,
@@ -47,7 +49,8 @@ public class RequestConsumer {
 
     private final RecordHandler processor;
     private final ExecutorService workers;
-    private final Map<Integer, CompletableFuture<Void>> partitionTails = new HashMap<>();
+    /** The last queued record of each key ({@code partition/key}): the next one of that key runs after it. */
+    private final Map<String, CompletableFuture<Void>> keyTails = new HashMap<>();
     private final AtomicInteger queued = new AtomicInteger();
     private CompletableFuture<Void> roomFreed = new CompletableFuture<>();
     private final Map<Integer, Integer> running = new java.util.concurrent.ConcurrentHashMap<>();
@@ -74,11 +77,19 @@ public class RequestConsumer {
         int partition = metadata == null ? 0 : metadata.getPartition();
         String key = metadata == null || metadata.getKey() == null ? null : String.valueOf(metadata.getKey());
         queued.incrementAndGet();
-        synchronized (partitionTails) {
-            CompletableFuture<Void> tail = partitionTails.getOrDefault(partition, CompletableFuture.completedFuture(null));
-            long offset = metadata == null ? -1 : metadata.getOffset();
-            partitionTails.put(partition, tail.thenRunAsync(() -> handle(partition, offset, record(key, message, metadata), message),
-                    workers));
+        // Acknowledgements may now come out of offset order; the throttled commit strategy commits an
+        // offset only once every record before it is acknowledged.
+        String chain = partition + "/" + (key == null ? "" : key);
+        long offset = metadata == null ? -1 : metadata.getOffset();
+        synchronized (keyTails) {
+            CompletableFuture<Void> tail = keyTails.getOrDefault(chain, CompletableFuture.completedFuture(null));
+            CompletableFuture<Void> next = tail.thenRunAsync(() -> handle(partition, offset, record(key, message, metadata), message), workers);
+            keyTails.put(chain, next);
+            next.whenComplete((done, failure) -> {
+                synchronized (keyTails) {
+                    keyTails.remove(chain, next);
+                }
+            });
         }
         return admission();
     }
@@ -109,7 +120,7 @@ public class RequestConsumer {
             running.merge(partition, -1, Integer::sum);
             queued.decrementAndGet();
             CompletableFuture<Void> freed;
-            synchronized (partitionTails) {
+            synchronized (keyTails) {
                 freed = roomFreed;
                 roomFreed = new CompletableFuture<>();
             }
@@ -130,7 +141,7 @@ public class RequestConsumer {
 
     /** Completes when there is room for one more queued record. */
     private CompletionStage<Void> admission() {
-        synchronized (partitionTails) {
+        synchronized (keyTails) {
             if (queued.get() < MAX_QUEUED) {
                 return CompletableFuture.completedFuture(null);
             }

@@ -13,7 +13,7 @@ public interface RequestsConfig {
     /** Name of this instance in the ledger and in results; defaults to the host name. */
     Optional<String> instance();
 
-    /** Requests processed in parallel (each on its own partition, so on different targets). */
+    /** Requests processed in parallel, each on a different target (a target's requests run one at a time, in order). */
     @WithDefault("4")
     int workers();
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
-/** The consumer's scheduling with synthetic Kafka messages: per-partition order, parallel partitions, acks, back-pressure. */
+/** The consumer's scheduling with synthetic Kafka messages: per-key order, parallel keys and partitions, acks, back-pressure. */
 class RequestConsumerTest {
 
     private final Map<String, Boolean> acked = new ConcurrentHashMap<>();
@@ -37,37 +37,43 @@ class RequestConsumerTest {
     }
 
     @Test
-    void recordsOfOnePartitionRunInOrderOneAtATimeWhileOtherPartitionsRunAlongside() throws Exception {
-        Map<Integer, List<Long>> order = new ConcurrentHashMap<>();
-        Map<Integer, AtomicInteger> running = new ConcurrentHashMap<>();
-        Set<Integer> overlapped = ConcurrentHashMap.newKeySet();
+    void recordsOfOneKeyRunInOrderOneAtATimeWhileOtherKeysRunAlongsideEvenOnTheSamePartition() throws Exception {
+        Map<String, List<Long>> order = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+        Set<String> overlapped = ConcurrentHashMap.newKeySet();
         CountDownLatch otherPartitionStarted = new CountDownLatch(1);
+        CountDownLatch otherKeyOfThePartitionStarted = new CountDownLatch(1);
         consumer = new RequestConsumer(record -> {
-            String[] key = record.key().split("/");
-            int partition = Integer.parseInt(key[0]);
-            long offset = Long.parseLong(key[1]);
-            if (running.computeIfAbsent(partition, p -> new AtomicInteger()).incrementAndGet() > 1) {
-                overlapped.add(partition);
+            String target = record.key();
+            long offset = Long.parseLong(new String(record.value(), StandardCharsets.UTF_8));
+            if (running.computeIfAbsent(target, p -> new AtomicInteger()).incrementAndGet() > 1) {
+                overlapped.add(target);
             }
-            order.computeIfAbsent(partition, p -> new ArrayList<>()).add(offset);
-            if (partition == 1) {
+            order.computeIfAbsent(target, p -> new ArrayList<>()).add(offset);
+            if (target.equals("b")) {
+                otherKeyOfThePartitionStarted.countDown();
+            }
+            if (target.equals("c")) {
                 otherPartitionStarted.countDown();
             }
-            if (partition == 0 && offset == 0) {
-                waitFor(otherPartitionStarted); // partition 0's first record waits for partition 1 to start: they run side by side
+            if (target.equals("a") && offset == 0) {
+                // a's first record waits for b (same partition, later offsets) and c (another partition) to start.
+                waitFor(otherKeyOfThePartitionStarted);
+                waitFor(otherPartitionStarted);
             }
-            running.get(partition).decrementAndGet();
+            running.get(target).decrementAndGet();
         }, 4);
 
-        for (long offset = 0; offset < 20; offset++) {
-            for (int partition = 0; partition < 3; partition++) {
-                consumer.consume(message(partition, offset)).toCompletableFuture().get(5, TimeUnit.SECONDS);
-            }
+        long offset = 0;
+        for (int round = 0; round < 20; round++) {
+            consumer.consume(message(0, "a", offset++)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            consumer.consume(message(0, "b", offset++)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            consumer.consume(message(1, "c", offset++)).toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() == 60);
-        for (int partition = 0; partition < 3; partition++) {
-            assertThat(order.get(partition)).as("partition " + partition).isSorted().hasSize(20);
+        await().atMost(Duration.ofSeconds(15)).until(() -> acked.size() == 60);
+        for (String target : List.of("a", "b", "c")) {
+            assertThat(order.get(target)).as("target " + target).isSorted().hasSize(20);
         }
         assertThat(overlapped).isEmpty();
     }
@@ -107,11 +113,15 @@ class RequestConsumerTest {
     }
 
     private Message<byte[]> message(int partition, long offset) {
-        String key = partition + "/" + offset;
+        return message(partition, partition + "/" + offset, offset);
+    }
+
+    /** A record of {@code key} whose payload is its offset. */
+    private Message<byte[]> message(int partition, String key, long offset) {
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("migration-requests", partition, offset, key,
-                "{}".getBytes(StandardCharsets.UTF_8));
+                String.valueOf(offset).getBytes(StandardCharsets.UTF_8));
         return Message.of(record.value(), Metadata.of(new IncomingKafkaRecordMetadata<>(record, "migration-requests")), () -> {
-            acked.put(key, true);
+            acked.put(partition + "/" + offset, true);
             return CompletableFuture.completedFuture(null);
         });
     }
