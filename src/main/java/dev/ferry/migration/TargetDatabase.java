@@ -10,6 +10,9 @@ import java.util.Optional;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import javax.sql.DataSource;
+
+import org.mariadb.jdbc.MariaDbDataSource;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 
 import dev.ferry.lint.LintFinding;
@@ -18,12 +21,16 @@ import dev.ferry.lint.LintSeverity;
 import dev.ferry.lint.ScriptLinter;
 import dev.ferry.problem.FerryException;
 
-/** A configured target: its connection pool, its scripts, and Flyway set up over both. */
+/**
+ * A configured target: its connections (a pool, or none with {@code pool-idle-timeout} 0: each
+ * connection opened when borrowed and closed when given back), its scripts, and Flyway over both.
+ */
 public final class TargetDatabase implements AutoCloseable {
 
     private final String name;
     private final TargetsConfig.Target config;
-    private final MariaDbPoolDataSource pool;
+    /** A {@link MariaDbPoolDataSource}, or with no pool a {@link MariaDbDataSource}. */
+    private final DataSource pool;
     private final String url;
     private final ScriptCatalog scripts;
     private final ScriptLinter linter;
@@ -37,7 +44,8 @@ public final class TargetDatabase implements AutoCloseable {
         this.config = config;
         this.scripts = new ScriptCatalog(config.locations());
         this.linter = new ScriptLinter(severities(name, config.lint().rules()), config.lint().largeTableRows(), config.lint().dataCheckMaxRows());
-        this.url = withPoolOptions(config.jdbcUrl(), config.poolSize(), config.poolIdleTimeout());
+        boolean pooled = !config.poolIdleTimeout().isZero();
+        this.url = pooled ? withPoolOptions(config.jdbcUrl(), config.poolSize(), config.poolIdleTimeout()) : config.jdbcUrl();
         try {
             if (!new org.mariadb.jdbc.Driver().acceptsURL(url)) {
                 throw new IllegalStateException("Invalid JDBC URL for target " + name + ": " + config.jdbcUrl());
@@ -45,12 +53,25 @@ public final class TargetDatabase implements AutoCloseable {
             // The credentials first and the URL on first use: given its URL, the pool opens a connection at once, and
             // given the credentials after the URL it builds a second pool and leaks the first one's connection. A
             // configured target that is never used then holds no connection (two hundred on one server must not).
-            this.pool = new MariaDbPoolDataSource();
-            if (config.username().isPresent()) {
-                pool.setUser(config.username().get());
-            }
-            if (config.password().isPresent()) {
-                pool.setPassword(config.password().get());
+            if (pooled) {
+                MariaDbPoolDataSource connections = new MariaDbPoolDataSource();
+                if (config.username().isPresent()) {
+                    connections.setUser(config.username().get());
+                }
+                if (config.password().isPresent()) {
+                    connections.setPassword(config.password().get());
+                }
+                this.pool = connections;
+            } else {
+                MariaDbDataSource connections = new MariaDbDataSource(url);
+                if (config.username().isPresent()) {
+                    connections.setUser(config.username().get());
+                }
+                if (config.password().isPresent()) {
+                    connections.setPassword(config.password().get());
+                }
+                this.pool = connections;
+                this.poolStarted = true;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Invalid JDBC URL for target " + name + ": " + e.getMessage(), e);
@@ -193,7 +214,7 @@ public final class TargetDatabase implements AutoCloseable {
                 // timeout there (RequestProcessingTest's serialisation test), so the first borrow is made alone.
                 synchronized (this) {
                     if (!poolStarted) {
-                        pool.setUrl(url);
+                        ((MariaDbPoolDataSource) pool).setUrl(url);
                         Connection first = pool.getConnection();
                         poolStarted = true;
                         return first;
@@ -241,8 +262,8 @@ public final class TargetDatabase implements AutoCloseable {
     @Override
     public void close() {
         // A pool never borrowed from was never built: MariaDB's close() would fail on it.
-        if (poolStarted) {
-            pool.close();
+        if (poolStarted && pool instanceof MariaDbPoolDataSource pooled) {
+            pooled.close();
         }
     }
 }

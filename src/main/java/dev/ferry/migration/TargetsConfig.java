@@ -44,9 +44,9 @@ public interface TargetsConfig {
 
         /**
          * How long a pooled connection may stay idle before it is closed (at least 2 s, whole seconds):
-         * targets that are not changing hold no connections after it. A fleet of many targets on one
-         * server wants it short (5 s); the default stays at a minute until the pool stall seen with 5 s
-         * (README, "Rollouts", Connections) is understood.
+         * targets that are not changing hold no connections after it. {@code 0s}: no pool, each
+         * connection is opened when borrowed and closed when given back, so a target holds connections
+         * only while it changes (a fleet of many targets on one server).
          */
         @WithDefault("60s")
         Duration poolIdleTimeout();

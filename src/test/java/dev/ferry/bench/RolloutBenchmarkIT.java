@@ -50,12 +50,15 @@ class RolloutBenchmarkIT {
         writeScripts();
         for (int i = 1; i <= TARGETS; i++) {
             TestInfrastructure.addTarget(config, target(i), schema(i), "filesystem:" + FOLDER);
-            // A fleet's setting (README, "Rollouts", Connections): connections close 5 s after the target's change.
-            config.put("ferry.targets." + target(i) + ".pool-idle-timeout", "5s");
+            // A fleet's setting (README, "Rollouts", Connections): no pool, connections close when given back.
+            config.put("ferry.targets." + target(i) + ".pool-idle-timeout", "0s");
         }
         config.put("ferry.groups.benchfleet.targets", "benchfleet-*");
         config.put("ferry.db.schema", "ferry_test_benchrollout_ledger");
         config.put("ferry.rollouts.drive-every", "0.2s");
+        // Each instance may change up to maxParallel targets at once: which targets land on which instance is
+        // up to the partitions.
+        config.put("ferry.requests.workers", "16");
         KafkaTestClient kafka = KafkaTestClient.withTopicPrefix("bench-rollout-");
         config.putAll(kafka.topicConfig());
         config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-bench-rollout");

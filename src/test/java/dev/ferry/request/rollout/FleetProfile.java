@@ -27,7 +27,7 @@ public class FleetProfile implements QuarkusTestProfile {
             config.put(prefix + "username", "${ferry.db.username}");
             config.put(prefix + "password", "${ferry.db.password}");
             config.put(prefix + "locations", "filesystem:${ferry.test.work-dir}/fleet");
-            config.put(prefix + "pool-idle-timeout", "5s");
+            config.put(prefix + "pool-idle-timeout", "0s"); // no pool: a fleet holds connections only while it changes
         }
         config.put("ferry.groups.fleet.targets", "fleet-*");
         config.put("ferry.groups.pair.targets", "fleet-01,fleet-02");

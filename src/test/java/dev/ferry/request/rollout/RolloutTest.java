@@ -111,9 +111,9 @@ class RolloutTest {
         JsonNode second = rollout(Map.of("maxParallel", 8));
         assertThat(second.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(second.path("rollout").path("counts").path("SKIPPED").asLong()).isEqualTo(20);
-        // Targets that are not changing hold no connections (ferry.targets.<name>.pool-idle-timeout, 5 s for the
-        // fleet): a fleet on one server never holds max_connections worth of idle ones.
-        await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(250))
+        // Targets that are not changing hold no connections (ferry.targets.<name>.pool-idle-timeout 0s: no pool):
+        // a fleet on one server never holds max_connections worth of idle ones, not even for a while after a change.
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(100))
                 .until(RolloutTest::connectionsToTheFleet, open -> open == 0);
     }
 
