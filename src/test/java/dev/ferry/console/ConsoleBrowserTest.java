@@ -30,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @Tag(Tags.QUARKUS)
+@Tag(Tags.BROWSER)
 class ConsoleBrowserTest {
 
     private static final String AUDIT_SCHEMA = "ferry_test_kratos";

@@ -28,6 +28,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 @QuarkusTest
 @TestProfile(ConsoleSignInTest.OrganisationSignIn.class)
 @Tag(Tags.QUARKUS)
+@Tag(Tags.BROWSER)
 class ConsoleSignInTest {
 
     /** The provider's issuer and keys verify API tokens; its groups map onto Ferry's roles. */

@@ -33,6 +33,12 @@ public final class FerryProcess {
     public static Map<String, String> instance(Map<String, String> config, String name) {
         Map<String, String> own = new java.util.HashMap<>(config);
         own.put("ferry.requests.instance", name);
+        // A killed instance is noticed in seconds, not the production minute: the broker gives its partitions
+        // away after the session timeout (45 s by default), the ledger its requests after stale-after (30 s).
+        own.putIfAbsent("mp.messaging.incoming.migration-requests.session.timeout.ms", "10000");
+        own.putIfAbsent("mp.messaging.incoming.migration-requests.heartbeat.interval.ms", "2000");
+        own.putIfAbsent("ferry.requests.heartbeat-interval", "2s");
+        own.putIfAbsent("ferry.requests.stale-after", "10s");
         return own;
     }
 

@@ -10,6 +10,12 @@ public final class Tags {
     /** A {@code @QuarkusTest}: Ferry booted on the embedded (or external) servers. */
     public static final String QUARKUS = "quarkus";
 
+    /**
+     * A test of the console in a real browser: what it checks does not depend on the database server,
+     * so CI's second pass (the machine's MariaDB server) leaves it out.
+     */
+    public static final String BROWSER = "browser";
+
     private Tags() {
     }
 }
