@@ -51,6 +51,11 @@ public final class FerryProcess {
     public static FerryProcess start(Map<String, String> config, String name, List<String> jvmOptions)
             throws IOException, InterruptedException {
         List<String> options = new ArrayList<>(jvmOptions);
+        // -Dferry.test.jfr=<folder>: a flight recording of each process, named after it (where a benchmark's time goes).
+        String recordings = System.getProperty("ferry.test.jfr");
+        if (recordings != null && !recordings.isBlank()) {
+            options.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(recordings).toAbsolutePath().resolve(name + ".jfr"));
+        }
         options.add("-Dquarkus.profile=test");
         return launch(javaHome(), options, config, Map.of(), Path.of("target/quarkus-app"), Path.of("."), name);
     }
