@@ -3,6 +3,7 @@ package dev.ferry.request;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
@@ -28,9 +29,11 @@ public class ResultPublication {
     private final RequestMetrics metrics;
     private final ObjectMapper mapper;
     private final BoundedRetry retry;
+    private final Event<RequestFinished> finished;
 
     public ResultPublication(RequestLedger ledger, EventPublisher publisher, Alerts alerts, RequestMetrics metrics, ObjectMapper mapper,
-            RequestsConfig config) {
+            RequestsConfig config, Event<RequestFinished> finished) {
+        this.finished = finished;
         this.ledger = ledger;
         this.publisher = publisher;
         this.alerts = alerts;
@@ -43,6 +46,7 @@ public class ResultPublication {
     public void complete(MigrationResult result, boolean forced) {
         String json = publisher.toJson(result);
         retry.run("record the result", () -> ledger.finish(result, json));
+        finished.fire(new RequestFinished(result.requestId()));
         retry.run("publish a result", () -> publisher.publishResult(result));
         retry.run("record the publication", () -> ledger.markPublished(result.requestId(), Instant.now()));
         LOG.infof("Request %s (%s on %s): %s in %d ms", result.requestId(), result.action(), result.target(), result.status(),

@@ -37,6 +37,7 @@ import dev.ferry.request.EventPublisher;
 import dev.ferry.request.LedgerRecord;
 import dev.ferry.request.MigrationRequest;
 import dev.ferry.request.MigrationResult;
+import dev.ferry.request.RequestFinished;
 import dev.ferry.request.RequestLedger;
 import dev.ferry.request.RequestRunner;
 import dev.ferry.request.RequestsConfig;
@@ -69,6 +70,8 @@ public class RolloutDriver {
     /** Rollouts this instance has driven since it started: one it takes over publishes its submitted children again. */
     private final Set<String> drivenHere = ConcurrentHashMap.newKeySet();
     private final Duration driveEvery;
+    /** A step asked for out of turn and not yet begun: more children ending meanwhile need no second one. */
+    private final java.util.concurrent.atomic.AtomicBoolean stepAsked = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "ferry-rollout-driver");
         thread.setDaemon(true);
@@ -104,12 +107,28 @@ public class RolloutDriver {
         ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A child that ended on this instance: its rollout steps now rather than at the next tick, so the next
+     * target starts without waiting up to {@code drive-every} (children ending on another instance wait
+     * for the tick).
+     */
+    void childFinished(@Observes RequestFinished finished) {
+        if (finished.requestId().contains(CHILD_SEPARATOR) && stepAsked.compareAndSet(false, true)) {
+            try {
+                ticker.execute(this::tick);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                stepAsked.set(false); // shutting down
+            }
+        }
+    }
+
     @PreDestroy
     void stop() {
         ticker.shutdownNow();
     }
 
     void tick() {
+        stepAsked.set(false);
         try {
             Instant now = Instant.now();
             for (String id : store.active()) {
