@@ -67,12 +67,14 @@ class RolloutBenchmarkIT {
         config.put("mp.messaging.incoming.migration-requests.group.id", "ferry-bench-rollout");
 
         resetFleet();
+        long[] loopCpu = cpuTicks();
         long loopStart = System.nanoTime();
         for (int i = 1; i <= TARGETS; i++) {
             Flyway.configure().dataSource(TestInfrastructure.jdbcUrl(schema(i)), TestInfrastructure.username(), TestInfrastructure.password())
                     .locations("filesystem:" + FOLDER).load().migrate();
         }
         double loop = (System.nanoTime() - loopStart) / 1e6;
+        double loopBusy = busySince(loopCpu);
         int afterLoop = connections();
 
         FerryProcess a = FerryProcess.start(FerryProcess.instance(config, "ferry-bench-rollout-a"), "ferry-bench-rollout-a");
@@ -98,11 +100,13 @@ class RolloutBenchmarkIT {
                 });
                 sampler.start();
                 String id = "bench-rollout-" + maxParallel + "-" + UUID.randomUUID();
+                long[] rolloutCpu = cpuTicks();
                 long start = System.nanoTime();
                 kafka.request(id, "rollout", "benchfleet", Map.of("toVersion", String.valueOf(SCRIPTS), "options",
                         Map.of("maxParallel", maxParallel, "failureBudget", 0)));
                 JsonNode result = kafka.awaitResult(id, Duration.ofMinutes(30));
                 double took = (System.nanoTime() - start) / 1e6;
+                double rolloutBusy = busySince(rolloutCpu);
                 sampling.set(false);
                 sampler.join();
                 assertThat(result.path("status").asText()).as(result.path("error").toString()).isEqualTo("SUCCEEDED");
@@ -115,6 +119,8 @@ class RolloutBenchmarkIT {
                 report.atMost("rollout" + suffix + "-peak-extra-connections", "connections", peak.get() - idle, "idle-connections", idle,
                         2 * maxParallel + CONNECTION_CONSTANT + 1, 1);
                 report.context("rollout" + suffix + "-ms", "ms", took, "flyway-sequential-loop-ms", loop, 1);
+                // How much of the machine each kept busy: a loop that keeps one core of two busy cannot be sped up 4x here.
+                report.context("rollout" + suffix + "-machine-cpu-busy", "%", rolloutBusy, "flyway-loop-machine-cpu-busy", loopBusy, 1);
             }
         } finally {
             report.appendTo(Path.of("target/bench"));
@@ -162,6 +168,28 @@ class RolloutBenchmarkIT {
                 assertThat(rs.getInt(2)).isEqualTo(SCRIPTS);
             }
         }
+    }
+
+    /** The machine's CPU time so far (Linux /proc/stat, all cores): busy and total ticks; zeros elsewhere. */
+    private static long[] cpuTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(fields.length, 9); i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+            return new long[] {total - idle, total};
+        } catch (Exception e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** The share of the machine's CPU that was busy since {@code before}, in percent. */
+    private static double busySince(long[] before) {
+        long[] now = cpuTicks();
+        long total = now[1] - before[1];
+        return total <= 0 ? 0 : 100.0 * (now[0] - before[0]) / total;
     }
 
     private static int connections() throws SQLException {
