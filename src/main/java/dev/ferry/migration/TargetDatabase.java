@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import javax.sql.DataSource;
 
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 
@@ -27,16 +27,19 @@ import dev.ferry.problem.FerryException;
  */
 public final class TargetDatabase implements AutoCloseable {
 
+    /** Flyway instances kept per target (one per version asked for, see {@link #flyway}). */
+    private static final int KEPT_VERSIONS = 8;
+
     private final String name;
     private final TargetsConfig.Target config;
     /** A {@link MariaDbPoolDataSource}, or with no pool a {@link MariaDbDataSource}. */
-    private final DataSource pool;
+    private final DataSource connections;
     private final String url;
     private final ScriptCatalog scripts;
     private final ScriptLinter linter;
-    private static final int KEPT_VERSIONS = 8;
     /** Flyway as configured for each target version ("" for none), see {@link #flyway}. */
     private final Map<String, Flyway> configured = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The data source may be borrowed from: a pool once started (on first use), no pool at once. */
     private volatile boolean poolStarted;
     /** What the live target's statements run with during a change (set under the target lock). */
     private volatile ScriptRun run = ScriptRun.UNRECORDED;
@@ -56,23 +59,13 @@ public final class TargetDatabase implements AutoCloseable {
             // given the credentials after the URL it builds a second pool and leaks the first one's connection. A
             // configured target that is never used then holds no connection (two hundred on one server must not).
             if (pooled) {
-                MariaDbPoolDataSource connections = new MariaDbPoolDataSource();
-                if (config.username().isPresent()) {
-                    connections.setUser(config.username().get());
-                }
-                if (config.password().isPresent()) {
-                    connections.setPassword(config.password().get());
-                }
-                this.pool = connections;
+                MariaDbPoolDataSource pool = new MariaDbPoolDataSource();
+                withCredentials(pool::setUser, pool::setPassword);
+                this.connections = pool;
             } else {
-                MariaDbDataSource connections = new MariaDbDataSource(url);
-                if (config.username().isPresent()) {
-                    connections.setUser(config.username().get());
-                }
-                if (config.password().isPresent()) {
-                    connections.setPassword(config.password().get());
-                }
-                this.pool = connections;
+                MariaDbDataSource direct = new MariaDbDataSource(url);
+                withCredentials(direct::setUser, direct::setPassword);
+                this.connections = direct;
                 this.poolStarted = true;
             }
         } catch (SQLException e) {
@@ -112,7 +105,7 @@ public final class TargetDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw FerryException.targetUnavailable("Cannot connect to target " + name, e);
         }
-        return scripts(toVersion, () -> run).dataSource(pool).load();
+        return scripts(toVersion, () -> run).dataSource(connections).load();
     }
 
     /**
@@ -210,7 +203,21 @@ public final class TargetDatabase implements AutoCloseable {
                 .load();
     }
 
-    /** A pooled connection; failures to connect become TARGET_UNAVAILABLE. */
+    /** A setter of the driver's data sources (both throw SQLException). */
+    private interface CredentialSetter {
+        void set(String value) throws SQLException;
+    }
+
+    private void withCredentials(CredentialSetter user, CredentialSetter password) throws SQLException {
+        if (config.username().isPresent()) {
+            user.set(config.username().get());
+        }
+        if (config.password().isPresent()) {
+            password.set(config.password().get());
+        }
+    }
+
+    /** A connection (pooled, unless the target has no pool); failures to connect become TARGET_UNAVAILABLE. */
     public Connection connection() {
         try {
             if (!poolStarted) {
@@ -218,14 +225,14 @@ public final class TargetDatabase implements AutoCloseable {
                 // timeout there (RequestProcessingTest's serialisation test), so the first borrow is made alone.
                 synchronized (this) {
                     if (!poolStarted) {
-                        ((MariaDbPoolDataSource) pool).setUrl(url);
-                        Connection first = pool.getConnection();
+                        ((MariaDbPoolDataSource) connections).setUrl(url);
+                        Connection first = connections.getConnection();
                         poolStarted = true;
                         return first;
                     }
                 }
             }
-            return pool.getConnection();
+            return connections.getConnection();
         } catch (SQLException e) {
             throw FerryException.targetUnavailable("Cannot connect to target " + name, e);
         }
@@ -266,7 +273,7 @@ public final class TargetDatabase implements AutoCloseable {
     @Override
     public void close() {
         // A pool never borrowed from was never built: MariaDB's close() would fail on it.
-        if (poolStarted && pool instanceof MariaDbPoolDataSource pooled) {
+        if (poolStarted && connections instanceof MariaDbPoolDataSource pooled) {
             pooled.close();
         }
     }

@@ -77,8 +77,8 @@ public class RequestConsumer {
         int partition = metadata == null ? 0 : metadata.getPartition();
         String key = metadata == null || metadata.getKey() == null ? null : String.valueOf(metadata.getKey());
         queued.incrementAndGet();
-        // Acknowledgements may now come out of offset order; the throttled commit strategy commits an
-        // offset only once every record before it is acknowledged.
+        // Records of different keys are acknowledged out of offset order; the throttled commit strategy
+        // commits an offset only once every record before it is acknowledged.
         String chain = partition + "/" + (key == null ? "" : key);
         long offset = metadata == null ? -1 : metadata.getOffset();
         synchronized (keyTails) {

@@ -10,8 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,7 +73,7 @@ public class RolloutDriver {
     private final Set<String> drivenHere = ConcurrentHashMap.newKeySet();
     private final Duration driveEvery;
     /** A step asked for out of turn and not yet begun: more children ending meanwhile need no second one. */
-    private final java.util.concurrent.atomic.AtomicBoolean stepAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean stepAsked = new AtomicBoolean();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "ferry-rollout-driver");
         thread.setDaemon(true);
@@ -116,7 +118,7 @@ public class RolloutDriver {
         if (finished.requestId().contains(CHILD_SEPARATOR) && stepAsked.compareAndSet(false, true)) {
             try {
                 ticker.execute(this::tick);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 stepAsked.set(false); // shutting down
             }
         }
